@@ -1,0 +1,71 @@
+import { createCliAnalyzer } from '../engine.js';
+import { createRandom, generateMessage } from './corpus.js';
+
+export interface SpeedFigures {
+  customerMsgsPerSec: number;
+  agentMsgsPerSec: number;
+  conversationMsgsPerSec: number;
+  coachLatencyMs: { p50: number; p95: number; p99: number; max: number };
+  coachDraftChars: number;
+  peakRssMB: number;
+  messageChars: number;
+  node: string;
+}
+
+function timeIt(n: number, fn: (i: number) => void): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) fn(i);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 1000) / 1000;
+}
+
+/** In-process throughput and latency on one core, over a seeded generated corpus of ≈50-character messages. */
+export function measureSpeed(size = 20000): SpeedFigures {
+  const analyzer = createCliAnalyzer();
+  const random = createRandom(42);
+  const customer = Array.from({ length: size }, () => generateMessage('customer', random));
+  const agent = Array.from({ length: size }, () => generateMessage('agent', random));
+  const messageChars = Math.round([...customer, ...agent].reduce((s, m) => s + m.length, 0) / (2 * size));
+
+  // Warm up the JIT before measuring.
+  for (let i = 0; i < 2000; i++) {
+    analyzer.analyzeCustomer(customer[i % size] ?? '');
+    analyzer.analyzeAgent(agent[i % size] ?? '', { customer: customer[i % size] ?? '' });
+  }
+  const c = timeIt(size, (i) => analyzer.analyzeCustomer(customer[i] ?? ''));
+  const customerAnalyses = customer.map((m) => analyzer.analyzeCustomer(m));
+  const a = timeIt(size, (i) => {
+    const ctx = { customer: customer[i] ?? '' };
+    const ca = customerAnalyses[i];
+    analyzer.analyzeAgent(agent[i] ?? '', ca ? { ...ctx, customerAnalysis: ca } : ctx);
+  });
+  const dialogues = Array.from({ length: size / 10 }, (_, d) => ({
+    id: `d${d}`,
+    turns: Array.from({ length: 10 }, (_, t) => ({ role: t % 2 === 0 ? ('customer' as const) : ('agent' as const), text: (t % 2 === 0 ? customer : agent)[(d * 10 + t) % size] ?? '' })),
+  }));
+  const d = timeIt(dialogues.length, (i) => analyzer.analyzeConversation(dialogues[i] ?? { id: '', turns: [] }));
+
+  let draft = '';
+  while (draft.length < 300) draft += `${generateMessage('agent', random)}。`;
+  draft = draft.slice(0, 300);
+  const latencies: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const start = process.hrtime.bigint();
+    analyzer.coach(draft, { customer: customer[i % size] ?? '' });
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  latencies.sort((x, y) => x - y);
+  return {
+    customerMsgsPerSec: Math.round(size / c),
+    agentMsgsPerSec: Math.round(size / a),
+    conversationMsgsPerSec: Math.round((dialogues.length * 10) / d),
+    coachLatencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: percentile(latencies, 1) },
+    coachDraftChars: draft.length,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    messageChars,
+    node: process.version,
+  };
+}

@@ -1,0 +1,141 @@
+import { availableParallelism } from 'node:os';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { stringify } from 'csv-stringify/sync';
+import { createCliAnalyzer, type EngineFiles } from '../engine.js';
+import { CliError, inputError, usageError } from '../errors.js';
+import { openText } from '../io/decode.js';
+import { guessFormat, readDialogues, type InputDialogue, type InputFormat } from '../io/dialogues.js';
+import { createProgress } from '../io/progress.js';
+import { Skips } from '../io/skips.js';
+import { CSV_COLUMNS } from '../analyze/present.js';
+import { processBatch, type BatchResult, type OutputFormat, type ProcessOptions } from '../analyze/process.js';
+import { Summary } from '../analyze/summary.js';
+import type { WorkerTask } from '../analyze/worker.js';
+import { renderHtmlReport } from '../report/html.js';
+import { renderTextReport } from '../report/text.js';
+
+export interface AnalyzeOptions {
+  file: string;
+  format: OutputFormat;
+  out?: string;
+  inputFormat?: InputFormat;
+  workers?: number;
+  worst: number;
+  lang?: 'zh' | 'en';
+  quiet: boolean;
+  files: EngineFiles;
+}
+
+const BATCH = 256;
+/** Inputs smaller than this are analysed on the main thread: starting workers costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
+
+interface Sink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function createSink(out: string | undefined, stdout: NodeJS.WritableStream): Sink {
+  const stream: NodeJS.WritableStream | WriteStream = out ? createWriteStream(out) : stdout;
+  return {
+    async write(text: string) {
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+    async close() {
+      if (out) {
+        (stream as WriteStream).end();
+        await once(stream, 'finish');
+      }
+    },
+  };
+}
+
+function workerUrl(): string | undefined {
+  const url = new URL('../analyze/worker.js', import.meta.url);
+  // Under tsx/vitest this module is TypeScript source and there is no built worker next to it.
+  return import.meta.url.endsWith('.js') ? fileURLToPath(url) : undefined;
+}
+
+/** `tongli analyze FILE`: streams conversations, scores them (in worker threads for large inputs), writes a report. */
+export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream }): Promise<number> {
+  const analyzer = createCliAnalyzer(options.files);
+  const source = await openText(options.file);
+  if (source.encoding === 'gb18030' && !options.quiet) io.stderr.write(`tongli: ${source.name}: decoding as GB18030 (GBK)\n`);
+  if (options.format === 'html' && !options.out && (io.stdout as NodeJS.WriteStream).isTTY) {
+    throw usageError('--format html writes a file: add --out report.html');
+  }
+  const skips = new Skips((message) => {
+    if (!options.quiet) io.stderr.write(`tongli: skipped ${message}\n`);
+  });
+  const format = options.inputFormat ?? guessFormat(source.name, undefined);
+  const lang = options.lang ?? 'zh';
+  const processOptions: ProcessOptions = { format: options.format, worst: options.format === 'html' || options.format === 'text' ? options.worst : 0, lang };
+  const summary = new Summary(analyzer, options.worst);
+  const sink = createSink(options.out, io.stdout);
+  const progress = createProgress(io.stderr, !options.quiet);
+
+  const threads = options.workers ?? Math.max(1, availableParallelism());
+  const url = workerUrl();
+  const useWorkers = url !== undefined && threads > 1 && (source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
+  const pool = useWorkers ? new Piscina<WorkerTask, BatchResult>({ filename: url, minThreads: threads, maxThreads: threads }) : undefined;
+
+  let first = true;
+  async function emit(result: BatchResult): Promise<void> {
+    for (const s of result.stats) summary.add(s);
+    summary.addWorst(result.worst);
+    if (options.format === 'json') {
+      for (const row of result.output) {
+        await sink.write(first ? `{"conversations":[\n${row}` : `,\n${row}`);
+        first = false;
+      }
+    } else if (options.format === 'csv') {
+      for (const chunk of result.output) await sink.write(chunk);
+    }
+    progress.update(summary.count, source.bytesRead(), source.size);
+  }
+
+  if (options.format === 'csv') await sink.write(stringify([[...CSV_COLUMNS]]));
+  const inFlight: Promise<BatchResult>[] = [];
+  let batch: InputDialogue[] = [];
+  const submit = async (dialogues: InputDialogue[]) => {
+    if (pool) {
+      inFlight.push(pool.run({ dialogues, options: processOptions, files: options.files }));
+      // Bounded in-flight batches keep memory constant and output in input order.
+      if (inFlight.length >= threads * 2) await emit(await (inFlight.shift() as Promise<BatchResult>));
+    } else {
+      await emit(processBatch(dialogues, analyzer, processOptions));
+    }
+  };
+  try {
+    for await (const dialogue of readDialogues(source, format, skips)) {
+      batch.push(dialogue);
+      if (batch.length >= BATCH) {
+        await submit(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await submit(batch);
+    while (inFlight.length > 0) await emit(await (inFlight.shift() as Promise<BatchResult>));
+  } finally {
+    progress.end();
+    if (pool) await pool.destroy();
+  }
+
+  const report = summary.report({ source: source.name, skipped: skips.count, lang, generatedAt: new Date().toISOString() });
+  if (options.format === 'json') await sink.write(`${first ? '{"conversations":[' : ''}\n],"summary":${JSON.stringify({ ...report, worst: report.worst.map((w) => w.id) })}}\n`);
+  else if (options.format === 'html') await sink.write(renderHtmlReport(report));
+  else if (options.format === 'text') await sink.write(renderTextReport(report));
+  await sink.close();
+
+  if (skips.count > 0 && !options.quiet) io.stderr.write(`tongli: ${source.name}: ${summary.count} conversations analysed, ${skips.count} rows skipped\n`);
+  if (summary.count === 0) {
+    throw skips.count > 0 ? inputError(`${source.name}: nothing usable was read (${skips.count} rows skipped)`) : inputError(`${source.name}: no conversations found`);
+  }
+  if (options.out && !options.quiet) io.stderr.write(`tongli: wrote ${options.out}\n`);
+  return 0;
+}
+
+export { CliError };

@@ -1,0 +1,174 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { DialogueRowSchema, describeIssue, MAX_TEXT_LENGTH } from '@tongli/shared';
+import type { Role } from '@tongli/engine';
+import { inputError } from '../errors.js';
+import { readLines, type TextSource } from './decode.js';
+import { toRole } from './roles.js';
+import type { Skips } from './skips.js';
+
+/** A conversation as read from input, with the optional metadata exports carry. */
+export interface InputDialogue {
+  id: string;
+  agent?: string;
+  customerName?: string;
+  channel?: string;
+  turns: { role: Role; text: string }[];
+}
+
+export type InputFormat = 'jsonl' | 'csv';
+
+const COLUMN_ALIASES: Record<string, string[]> = {
+  conversation_id: ['conversation_id', 'conversation', 'conversationid', 'dialogue_id', 'dialog_id', 'ticket_id', 'session_id', 'chat_id', '会话id', '会话编号', '工单号'],
+  role: ['role', 'sender', 'from', 'author_type', 'speaker_role', '角色', '发送方'],
+  text: ['text', 'message', 'content', 'body', 'utterance', '内容', '文本', '消息'],
+  agent: ['agent', 'agent_name', 'agent_id', 'assignee', '坐席', '座席', '客服'],
+  customer: ['customer', 'customer_name', '客户', '客户姓名'],
+};
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+}
+
+/** Picks JSONL or CSV from the file name, else from the first character of the content. */
+export function guessFormat(name: string, firstChar: string | undefined): InputFormat {
+  if (/\.(csv|tsv)$/i.test(name)) return 'csv';
+  if (/\.(jsonl|ndjson|json)$/i.test(name)) return 'jsonl';
+  return firstChar === '{' ? 'jsonl' : 'csv';
+}
+
+/** Groups consecutive message rows (CSV or message-level JSONL) into conversations. */
+class Grouper {
+  private current: InputDialogue | undefined;
+  private readonly finished = new Set<string>();
+  constructor(
+    private readonly name: string,
+    private readonly skips: Skips,
+  ) {}
+
+  add(id: string, role: Role, text: string, line: number, meta: { agent?: string; customer?: string }): InputDialogue | undefined {
+    let flushed: InputDialogue | undefined;
+    if (this.current && this.current.id !== id) {
+      flushed = this.current;
+      this.finished.add(flushed.id);
+      this.current = undefined;
+    }
+    if (!this.current) {
+      if (this.finished.has(id)) this.skips.add(`${this.name}:${line}: rows of conversation ${id} are not contiguous; this part is analysed as a separate conversation`);
+      this.current = { id, turns: [] };
+    }
+    if (meta.agent && role === 'agent' && !this.current.agent) this.current.agent = meta.agent;
+    if (meta.customer && !this.current.customerName) this.current.customerName = meta.customer;
+    this.current.turns.push({ role, text: cut(text) });
+    return flushed;
+  }
+
+  flush(): InputDialogue | undefined {
+    const last = this.current;
+    this.current = undefined;
+    return last;
+  }
+}
+
+async function* readJsonl(source: TextSource, skips: Skips): AsyncGenerator<InputDialogue> {
+  const grouper = new Grouper(source.name, skips);
+  for await (const { line, text } of readLines(source, (n) => skips.add(`${source.name}:${n}: line longer than 16 MB, skipped`))) {
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      skips.add(`${source.name}:${line}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value) && !('turns' in value)) {
+      const row = value as Record<string, unknown>;
+      const id = row.conversation_id ?? row.conversation ?? row.dialogue_id;
+      const role = toRole(row.role);
+      if ((typeof id === 'string' || typeof id === 'number') && role && typeof row.text === 'string') {
+        const done = grouper.add(String(id), role, row.text, line, { agent: typeof row.agent === 'string' ? row.agent : undefined, customer: typeof row.customer === 'string' ? row.customer : undefined } as { agent?: string; customer?: string });
+        if (done) yield done;
+        continue;
+      }
+      skips.add(`${source.name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}`);
+      continue;
+    }
+    const parsed = DialogueRowSchema.safeParse(value);
+    if (!parsed.success) {
+      skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)}`);
+      continue;
+    }
+    const row = parsed.data;
+    const dialogue: InputDialogue = {
+      id: row.id,
+      turns: row.turns.map((t) => ({ role: t.role as Role, text: cut(t.text) })),
+    };
+    if (row.agent) dialogue.agent = row.agent;
+    if (row.customer) dialogue.customerName = row.customer;
+    if (row.channel) dialogue.channel = row.channel;
+    yield dialogue;
+  }
+  const last = grouper.flush();
+  if (last) yield last;
+}
+
+function resolveColumns(header: string[], name: string): Record<string, number> {
+  const normalized = header.map((h) => h.replace(/^\ufeff/, '').trim().toLowerCase());
+  const found: Record<string, number> = {};
+  for (const [column, aliases] of Object.entries(COLUMN_ALIASES)) {
+    const index = normalized.findIndex((h) => aliases.includes(h));
+    if (index >= 0) found[column] = index;
+  }
+  const missing = ['conversation_id', 'role', 'text'].filter((c) => found[c] === undefined);
+  if (missing.length > 0) {
+    throw inputError(`${name}: missing column ${missing.join(', ')} (found: ${normalized.join(', ') || 'none'}); expected conversation_id, role, text`);
+  }
+  return found;
+}
+
+async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputDialogue> {
+  const delimiter = /\.tsv$/i.test(source.name) ? '\t' : ',';
+  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true, bom: true, max_record_size: 16 * 1024 * 1024 });
+  parser.on('skip', (error: Error & { lines?: number }) => skips.add(`${source.name}:${error.lines ?? '?'}: ${error.message}`));
+  Readable.from(source.chunks).pipe(parser);
+  const grouper = new Grouper(source.name, skips);
+  let columns: Record<string, number> | undefined;
+  for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const { record, info } = entry;
+    if (!columns) {
+      columns = resolveColumns(record, source.name);
+      continue;
+    }
+    const at = (column: string) => (columns?.[column] === undefined ? undefined : record[columns[column] ?? 0]);
+    const id = at('conversation_id')?.trim();
+    const roleText = at('role');
+    const text = at('text');
+    const role = toRole(roleText);
+    if (!id) {
+      skips.add(`${source.name}:${info.lines}: empty conversation_id`);
+      continue;
+    }
+    if (!role) {
+      skips.add(`${source.name}:${info.lines}: unknown role "${String(roleText ?? '').slice(0, 40)}" (expected customer or agent)`);
+      continue;
+    }
+    if (text === undefined) {
+      skips.add(`${source.name}:${info.lines}: missing text`);
+      continue;
+    }
+    const agent = at('agent');
+    const customer = at('customer');
+    const meta: { agent?: string; customer?: string } = {};
+    if (agent) meta.agent = agent;
+    if (customer) meta.customer = customer;
+    const done = grouper.add(id, role, text, info.lines, meta);
+    if (done) yield done;
+  }
+  const last = grouper.flush();
+  if (last) yield last;
+}
+
+/** Streams conversations from JSONL or CSV text, reporting bad rows to `skips` and carrying on. */
+export function readDialogues(source: TextSource, format: InputFormat, skips: Skips): AsyncGenerator<InputDialogue> {
+  return format === 'csv' ? readCsv(source, skips) : readJsonl(source, skips);
+}

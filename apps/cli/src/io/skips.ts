@@ -1,0 +1,17 @@
+/** Collects skipped input rows: every one is counted, the first few are kept word for word for the user. */
+export class Skips {
+  count = 0;
+  readonly messages: string[] = [];
+  constructor(
+    private readonly onSkip: (message: string) => void = () => {},
+    private readonly keep = 20,
+  ) {}
+
+  add(message: string): void {
+    this.count++;
+    if (this.messages.length < this.keep) {
+      this.messages.push(message);
+      this.onSkip(message);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError, usageError } from './errors.js';
+import type { EngineFiles } from './engine.js';
+import { runAnalyze } from './commands/analyze.js';
+import { runBench } from './commands/bench.js';
+import { runCoach } from './commands/coach.js';
+import { runEval } from './commands/evaluate.js';
+import { parseTask, runPredict } from './commands/predict.js';
+
+const HELP = `tongli — empathy-first analysis of customer conversations (zh / en)
+
+Usage:
+  tongli analyze FILE|- [--format text|json|csv|html] [--out PATH] [--guidelines FILE] [--scorecard FILE]
+                        [--input-format jsonl|csv] [--lang zh|en] [--workers N] [--worst N] [--quiet]
+  tongli predict TASK FILE|-        TASK: emotion | sentiment | abuse | strategy | empathy | satisfaction
+  tongli eval TASK FILE [--json] [--map tasks.json] [--set NAME] [--split test|train|all]
+  tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
+  tongli bench [--json] [--large N]
+  tongli serve                      (the platform server arrives in a later release)
+
+Input: dialogue JSONL ({"id", "turns": [{"role": "customer"|"agent", "text"}]}) or CSV with
+conversation_id, role, text columns; UTF-8 or GBK/GB18030. Exit codes: 0 ok, 1 failure, 2 bad usage or input.
+`;
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function engineFiles(values: { guidelines?: string | boolean | undefined; scorecard?: string | boolean | undefined }): EngineFiles {
+  const files: EngineFiles = {};
+  if (typeof values.guidelines === 'string') files.guidelines = values.guidelines;
+  if (typeof values.scorecard === 'string') files.scorecard = values.scorecard;
+  return files;
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`${name} must be a whole number (got "${value}")`);
+  return n;
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+const COMMON = { guidelines: { type: 'string' }, scorecard: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } } as const;
+
+/** Runs one CLI invocation and returns its exit code (never calls process.exit, so tests can call it). */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        io.stdout.write('tongli 0.1.0\n');
+        return 0;
+      case 'analyze': {
+        const { values, positionals } = parse(rest, {
+          ...COMMON,
+          format: { type: 'string', short: 'f' },
+          out: { type: 'string', short: 'o' },
+          'input-format': { type: 'string' },
+          lang: { type: 'string' },
+          workers: { type: 'string' },
+          worst: { type: 'string' },
+          stats: { type: 'boolean' },
+        });
+        const file = positionals[0];
+        if (!file) throw usageError('analyze needs a FILE (or - for stdin)');
+        const format = (values.format as string | undefined) ?? 'text';
+        if (!['text', 'json', 'csv', 'html'].includes(format)) throw usageError(`--format must be text, json, csv or html (got "${format}")`);
+        const inputFormat = values['input-format'] as string | undefined;
+        if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') throw usageError('--input-format must be jsonl or csv');
+        const lang = values.lang as string | undefined;
+        if (lang !== undefined && lang !== 'zh' && lang !== 'en') throw usageError('--lang must be zh or en');
+        const started = process.hrtime.bigint();
+        const code = await runAnalyze(
+          {
+            file,
+            format: format as 'text',
+            ...(values.out ? { out: values.out as string } : {}),
+            ...(inputFormat ? { inputFormat } : {}),
+            ...(values.workers !== undefined ? { workers: Math.max(1, positiveInt(values.workers as string, '--workers', 1)) } : {}),
+            worst: positiveInt(values.worst as string | undefined, '--worst', 10),
+            ...(lang ? { lang } : {}),
+            quiet: values.quiet === true,
+            files: engineFiles(values),
+          },
+          io,
+        );
+        if (values.stats) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          io.stderr.write(`TONGLI_STATS ${JSON.stringify({ seconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+        }
+        return code;
+      }
+      case 'predict': {
+        const { values, positionals } = parse(rest, COMMON);
+        const task = parseTask(positionals[0]);
+        const file = positionals[1];
+        if (!file) throw usageError('predict needs TASK and FILE (or - for stdin)');
+        return await runPredict(task, file, engineFiles(values), io, values.quiet === true);
+      }
+      case 'eval': {
+        const { values, positionals } = parse(rest, { ...COMMON, json: { type: 'boolean' }, map: { type: 'string' }, set: { type: 'string' }, split: { type: 'string' } });
+        const task = parseTask(positionals[0]);
+        const file = positionals[1];
+        if (!file) throw usageError('eval needs TASK and FILE');
+        const split = (values.split as string | undefined) ?? 'test';
+        if (split !== 'test' && split !== 'train' && split !== 'all') throw usageError('--split must be test, train or all');
+        return await runEval(
+          {
+            task,
+            file,
+            split,
+            json: values.json === true,
+            files: engineFiles(values),
+            ...(values.map ? { map: values.map as string } : {}),
+            ...(values.set ? { set: values.set as string } : {}),
+          },
+          io,
+        );
+      }
+      case 'coach': {
+        const { values, positionals } = parse(rest, { ...COMMON, customer: { type: 'string', short: 'c' }, name: { type: 'string' }, json: { type: 'boolean' } });
+        const draft = positionals.join(' ');
+        return runCoach(
+          {
+            draft,
+            json: values.json === true,
+            files: engineFiles(values),
+            ...(values.customer !== undefined ? { customer: values.customer as string } : {}),
+            ...(values.name ? { name: values.name as string } : {}),
+          },
+          io,
+        );
+      }
+      case 'bench': {
+        const { values } = parse(rest, { json: { type: 'boolean' }, large: { type: 'string' } });
+        return await runBench({ json: values.json === true, large: positiveInt(values.large as string | undefined, '--large', 0) }, io);
+      }
+      case 'serve':
+        throw new CliError('not_available', 'serve: the platform server is not part of this release yet; use analyze, coach, predict or eval', 1);
+      default:
+        throw usageError(`unknown command "${command}"; run tongli --help`);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`tongli: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`tongli: unexpected failure: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,64 @@
+import { createCoach } from './coach/coach.js';
+import { createConversationAnalyzer } from './conversation/analyze.js';
+import { createCustomerAnalyzer } from './emotion/customer.js';
+import { resolveTuning, type Tuning } from './emotion/tuning.js';
+import { RAW_LEXICON } from './generated/lexicons.js';
+import { compileLexicon, type Guidelines } from './lexicon/compile.js';
+import type { Catalogue } from './lexicon/raw.js';
+import { validateScorecard, type ScorecardDefinition } from './qa/scorecard.js';
+import { createPredictor } from './tasks/predict.js';
+import { createAgentAnalyzer } from './techniques/agent.js';
+import { createNormalizer } from './text/normalize.js';
+import { createFallbackSegmenter, type Segmenter } from './text/segmenter.js';
+
+export interface AnalyzerOptions {
+  /** Word segmentation (inject `@node-rs/jieba`); defaults to a dictionary-free fallback. */
+  segmenter?: Segmenter;
+  /** The organisation's do-say / don't-say phrases and glossary, merged with the defaults. */
+  guidelines?: Guidelines;
+  /** A QA scorecard replacing the default empathy scorecard. */
+  scorecard?: ScorecardDefinition;
+  /** Overrides of the tuned numbers (mostly for experiments). */
+  tuning?: { customer?: Partial<Tuning['customer']>; tasks?: Partial<Tuning['tasks']> };
+}
+
+/**
+ * Builds an analyser: compiles lexicons, guidelines and patterns once, and returns frozen, pure functions.
+ *
+ * @example
+ * const analyzer = createAnalyzer();
+ * analyzer.analyzeCustomer('我已经打了三次电话了！！！').emotion; // 'frustration'
+ * analyzer.coach('给您带来的不便深表歉意', { customer: '等了两天了' }).hints[0]?.rewrite;
+ */
+export function createAnalyzer(options: AnalyzerOptions = {}) {
+  if (options.guidelines !== undefined && (typeof options.guidelines !== 'object' || options.guidelines === null)) {
+    throw new TypeError('tongli: guidelines must be an object with doSay, dontSay and glossary lists');
+  }
+  const lexicon = compileLexicon(RAW_LEXICON, options.guidelines);
+  const base = resolveTuning(RAW_LEXICON.tuning);
+  const tuning: Tuning = {
+    customer: { ...base.customer, ...options.tuning?.customer },
+    tasks: { ...base.tasks, ...options.tuning?.tasks },
+  };
+  const scorecard = validateScorecard(options.scorecard ?? RAW_LEXICON.scorecard);
+  const normalize = createNormalizer();
+  const segmenter = options.segmenter ?? createFallbackSegmenter();
+  const analyzeCustomer = createCustomerAnalyzer({ lexicon, normalize, tuning: tuning.customer });
+  const agent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning: tuning.tasks });
+  const analyzeConversation = createConversationAnalyzer({ lexicon, normalize, analyzeCustomer, agent, scorecard, tuning: tuning.tasks });
+  const coach = createCoach(lexicon, agent, analyzeCustomer);
+  const predict = createPredictor({ analyzeCustomer, agent, analyzeConversation, tuning: tuning.tasks });
+
+  return Object.freeze({
+    normalize,
+    analyzeCustomer,
+    analyzeAgent: agent.analyzeAgent,
+    analyzeConversation,
+    coach,
+    predict,
+    catalogue: lexicon.catalogue as Readonly<Catalogue>,
+    scorecard: scorecard as Readonly<ScorecardDefinition>,
+  });
+}
+
+export type Analyzer = ReturnType<typeof createAnalyzer>;

@@ -1,0 +1,203 @@
+import type { CompiledLexicon, CustomerCue } from '../lexicon/compile.js';
+import { dropContained, type Match } from '../match/matcher.js';
+import { detectLanguage } from '../text/language.js';
+import type { Normalize } from '../text/normalize.js';
+import type { CueEmotion, CustomerAnalysis, Emotion, Finding, SignalFinding, SignalId } from '../types.js';
+import type { CustomerTuning } from './tuning.js';
+
+/** How a safety or effort signal colours the customer's emotion. */
+const SIGNAL_EMOTION: Record<SignalId, [CueEmotion, number]> = {
+  abuse: ['anger', 0.6],
+  threat: ['anger', 0.7],
+  escalation_threat: ['anger', 0.5],
+  self_harm: ['sadness', 0.8],
+  repeat_yourself: ['frustration', 0.5],
+  repeat_contact: ['frustration', 0.45],
+  sarcasm: ['frustration', 0.4],
+  manager_request: ['anger', 0.35],
+  churn_risk: ['frustration', 0.35],
+};
+
+const NEGATIVE: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion'];
+const CUE_EMOTIONS: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion', 'satisfaction'];
+
+function isClauseBreak(code: number): boolean {
+  // , . ! ? ; : newline and 。、；
+  return (
+    code === 0x2c || code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3b || code === 0x0a ||
+    code === 0x3002 || code === 0x3001 || code === 0xff1b
+  );
+}
+
+function hasBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isClauseBreak(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Shouting: most letters upper case in a message with enough letters to tell. */
+function capsRatio(original: string): number {
+  let upper = 0;
+  let letters = 0;
+  for (let i = 0; i < original.length && letters < 400; i++) {
+    const c = original.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      upper++;
+      letters++;
+    } else if (c >= 0x61 && c <= 0x7a) letters++;
+  }
+  return letters >= 8 ? upper / letters : 0;
+}
+
+function countRuns(text: string, code: number): number {
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === code) {
+      run++;
+      if (run > best) best = run;
+    } else run = 0;
+  }
+  return best;
+}
+
+export interface CustomerAnalyzerDeps {
+  lexicon: CompiledLexicon;
+  normalize: Normalize;
+  tuning: CustomerTuning;
+}
+
+/** Reads one customer message: emotion with intensity, sentiment, safety and effort signals, each with spans. */
+export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerAnalyzerDeps) {
+  return function analyzeCustomer(original: string): CustomerAnalysis {
+    const { text, map } = normalize(original);
+    const span = (start: number, end: number) => ({ start: map[start] ?? 0, end: map[end] ?? original.length });
+    const matches = dropContained(lexicon.customer.match(text));
+
+    const raw: Record<CueEmotion, number> = { anger: 0, frustration: 0, anxiety: 0, sadness: 0, confusion: 0, satisfaction: 0 };
+    const signals: SignalFinding[] = [];
+    const cues: Finding[] = [];
+    let valence = 0;
+    const window = tuning.modifierWindow;
+
+    // Modifiers seen since the last clause break, applied to the next cue within the window.
+    let negate = 1;
+    let scale = 1;
+    let modEnd = -1;
+    let contrastAt = -1;
+    let contrastFactor = 1;
+    const contributions: { at: number; emotion?: CueEmotion; weight: number; valence: number }[] = [];
+    let sarcasm = false;
+
+    for (const m of matches as Match<CustomerCue>[]) {
+      const cue = m.data;
+      if (cue.kind === 'modifier') {
+        if (modEnd >= 0 && (m.start - modEnd > window || hasBreak(text, modEnd, m.start))) {
+          negate = 1;
+          scale = 1;
+        }
+        if (cue.modifier === 'negator') negate *= cue.factor;
+        else if (cue.modifier === 'contrast') {
+          contrastAt = m.start;
+          contrastFactor = cue.factor;
+        } else scale *= cue.factor;
+        modEnd = m.end;
+        continue;
+      }
+      const modified = modEnd >= 0 && m.start - modEnd <= window && !hasBreak(text, modEnd, m.start);
+      const n = modified ? negate : 1;
+      const s = modified ? scale : 1;
+      negate = 1;
+      scale = 1;
+      modEnd = -1;
+      const where = span(m.start, m.end);
+      const shown = original.slice(where.start, where.end);
+
+      if (cue.kind === 'signal') {
+        if (n < 0 && cue.signal !== 'abuse') continue;
+        if (cue.signal === 'sarcasm') sarcasm = true;
+        signals.push({ id: cue.signal, span: where, text: shown, confidence: Math.min(1, 0.5 + cue.severity / 2), severity: cue.severity, source: 'lexicon' });
+        const [emotion, weight] = SIGNAL_EMOTION[cue.signal];
+        contributions.push({ at: m.start, emotion, weight: weight * cue.severity, valence: -0.6 * cue.severity });
+        continue;
+      }
+      if (cue.kind === 'sentiment') {
+        const v = n < 0 ? cue.valence * n * tuning.negatedValence : cue.valence * n;
+        contributions.push({ at: m.start, weight: 0, valence: v * s });
+        cues.push({ id: v >= 0 ? 'sentiment:+' : 'sentiment:-', span: where, text: shown, confidence: Math.min(1, Math.abs(v * s)), source: 'lexicon' });
+        continue;
+      }
+      let emotion: CueEmotion | undefined = cue.emotion;
+      let weight = cue.weight * s;
+      if (n < 0) {
+        // "不满意" / "not happy" reads as frustration; a negated negative emotion ("不着急") carries little.
+        if (emotion === 'satisfaction') {
+          emotion = 'frustration';
+          weight *= tuning.negatedSatisfaction;
+        } else {
+          emotion = undefined;
+        }
+      }
+      if (emotion === undefined) continue;
+      const v = emotion === 'satisfaction' ? weight : emotion === 'confusion' ? -0.3 * weight : -weight;
+      contributions.push({ at: m.start, emotion, weight, valence: v });
+      cues.push({ id: `emotion:${emotion}`, span: where, text: shown, confidence: Math.min(1, weight), source: 'lexicon' });
+    }
+
+    for (const c of contributions) {
+      let w = 1;
+      if (contrastAt >= 0) w = c.at > contrastAt ? contrastFactor : 1 / Math.max(contrastFactor, 0.1);
+      let emotion = c.emotion;
+      let v = c.valence;
+      // Praise in a sarcastic message is a complaint ("great, just great").
+      if (sarcasm && emotion === 'satisfaction') {
+        emotion = 'frustration';
+        v = -v;
+      }
+      if (sarcasm && v > 0) v = -v * 0.5;
+      if (emotion) raw[emotion] += c.weight * w;
+      valence += v * w;
+    }
+
+    // Typography: !!!, ???, CAPS raise arousal; they sharpen whatever the words say.
+    const bangs = countRuns(text, 0x21);
+    const questions = countRuns(text, 0x3f);
+    const caps = capsRatio(original);
+    let arousal = 1;
+    if (bangs >= 2) arousal += tuning.exclamationBoost * Math.min(bangs, 4);
+    if (caps >= 0.7) {
+      arousal += tuning.capsBoost;
+      raw.anger += tuning.capsAnger;
+      cues.push({ id: 'cue:caps', span: { start: 0, end: original.length }, text: '', confidence: caps, source: 'rule' });
+    }
+    if (questions >= 2) {
+      const negative = raw.anger + raw.frustration;
+      if (negative > 0) raw.anger += tuning.questionRunAnger;
+      else raw.confusion += tuning.questionRunConfusion;
+    }
+    if (bangs >= 3 && raw.satisfaction === 0) raw.frustration += tuning.exclamationFrustration;
+
+    const scores = { anger: 0, frustration: 0, anxiety: 0, sadness: 0, confusion: 0, satisfaction: 0 } as Record<CueEmotion, number>;
+    let best: CueEmotion = 'anger';
+    for (const e of CUE_EMOTIONS) {
+      scores[e] = 1 - Math.exp(-raw[e] * arousal * (tuning.emotionBias[e] ?? 1));
+      if (scores[e] > scores[best]) best = e;
+    }
+    const top = scores[best];
+    const emotion: Emotion = top >= tuning.minEmotionScore ? best : 'neutral';
+    const negativeMass = NEGATIVE.reduce((sum, e) => sum + raw[e], 0);
+    const v = valence * (valence < 0 ? arousal : 1) - (negativeMass > 0 && valence === 0 ? 0.3 * negativeMass : 0);
+    const sentiment = v / Math.sqrt(v * v + tuning.sentimentAlpha);
+
+    return {
+      lang: detectLanguage(text),
+      emotion,
+      intensity: emotion === 'neutral' ? 0 : Math.min(1, top),
+      sentiment: Math.round(sentiment * 1000) / 1000,
+      scores,
+      signals,
+      cues,
+    };
+  };
+}
+
+export type AnalyzeCustomer = ReturnType<typeof createCustomerAnalyzer>;

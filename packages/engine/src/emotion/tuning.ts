@@ -1,0 +1,95 @@
+import type { CueEmotion } from '../types.js';
+
+/**
+ * Numbers the customer analyser uses. Defaults live here; `data/tuning.json` overrides them with values
+ * chosen on `train` rows only (see `bench/tune.ts`).
+ */
+export interface CustomerTuning {
+  /** Characters between a modifier and the cue it modifies. */
+  modifierWindow: number;
+  /** A negated evaluative word keeps this share of its valence, flipped ("not good" is milder than "bad"). */
+  negatedValence: number;
+  negatedSatisfaction: number;
+  exclamationBoost: number;
+  exclamationFrustration: number;
+  capsBoost: number;
+  capsAnger: number;
+  questionRunAnger: number;
+  questionRunConfusion: number;
+  /** Below this score the message is `neutral`. */
+  minEmotionScore: number;
+  /** Per-emotion multipliers (base rates differ between cues). */
+  emotionBias: Partial<Record<CueEmotion, number>>;
+  /** Squashes summed valence into −1..1: v / sqrt(v² + alpha). */
+  sentimentAlpha: number;
+}
+
+export const DEFAULT_CUSTOMER_TUNING: CustomerTuning = {
+  modifierWindow: 6,
+  negatedValence: 0.75,
+  negatedSatisfaction: 0.8,
+  exclamationBoost: 0.1,
+  exclamationFrustration: 0.2,
+  capsBoost: 0.3,
+  capsAnger: 0.3,
+  questionRunAnger: 0.2,
+  questionRunConfusion: 0.25,
+  minEmotionScore: 0.3,
+  emotionBias: {},
+  sentimentAlpha: 1,
+};
+
+/** Decision thresholds for the evaluation tasks. */
+export interface TaskTuning {
+  sentiment: { positive: number; negative: number };
+  abuse: { threshold: number };
+  satisfaction: { weights: Record<string, number>; bias: number; low: number; high: number };
+  strategyPriority: string[];
+  empathy: { erStrong: number; ipStrong: number; exStrong: number };
+}
+
+export const DEFAULT_TASK_TUNING: TaskTuning = {
+  sentiment: { positive: 0.15, negative: -0.15 },
+  abuse: { threshold: 0.35 },
+  satisfaction: {
+    weights: { endSentiment: 1, turnaround: 0.4, empathy: 0.004, harmful: -0.15, signals: -0.3, resolved: 0.3 },
+    bias: 0,
+    low: -0.2,
+    high: 0.25,
+  },
+  strategyPriority: [
+    'paraphrase',
+    'acknowledge_emotion',
+    'sincere_apology',
+    'self_disclosure',
+    'open_question',
+    'confirm_understanding',
+    'closed_question',
+    'dismissive_question',
+    'suggestion',
+    'positive_no',
+    'information',
+    'expectation_setting',
+    'reassurance',
+    'positive_assurance',
+    'ownership',
+    'thanks',
+    'verbal_nod',
+    'other',
+  ],
+  empathy: { erStrong: 1.5, ipStrong: 1.5, exStrong: 1.5 },
+};
+
+export interface Tuning {
+  customer: CustomerTuning;
+  tasks: TaskTuning;
+}
+
+/** Merges `data/tuning.json` (possibly partial) over the defaults. */
+export function resolveTuning(raw: unknown): Tuning {
+  const data = (raw ?? {}) as { customer?: Partial<CustomerTuning>; tasks?: Partial<TaskTuning> };
+  return {
+    customer: { ...DEFAULT_CUSTOMER_TUNING, ...data.customer },
+    tasks: { ...DEFAULT_TASK_TUNING, ...data.tasks },
+  };
+}

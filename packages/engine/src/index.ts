@@ -1,0 +1,17 @@
+export { createAnalyzer } from './analyzer.js';
+export type { Analyzer, AnalyzerOptions } from './analyzer.js';
+export type { Guidelines } from './lexicon/compile.js';
+export type { Catalogue, CatalogueTechnique, CatalogueSignal, LocalizedText } from './lexicon/raw.js';
+export type { ScorecardDefinition, ScorecardCriterion, ScorecardRule } from './qa/scorecard.js';
+export type { CoachResult } from './coach/coach.js';
+export { TASKS } from './tasks/predict.js';
+export type { Task, TaskRow, Prediction } from './tasks/predict.js';
+export { createFallbackSegmenter } from './text/segmenter.js';
+export type { Segmenter } from './text/segmenter.js';
+export { detectLanguage } from './text/language.js';
+export { findSentences } from './techniques/sentences.js';
+export * from './types.js';
+export { score, spearman } from './eval/metrics.js';
+export type { Figures, LabelFigures } from './eval/metrics.js';
+export { goldLabel, predictedLabel, setsOf } from './eval/gold.js';
+export type { TaskMap, GoldRow } from './eval/gold.js';

@@ -1,0 +1,178 @@
+/**
+ * Multi-pattern matching over normalised text: an Aho–Corasick automaton over the first literal of every
+ * pattern, built once; `*` gaps are verified only after their first literal has matched, so the
+ * per-message cost is one pass over the text plus work proportional to the hits.
+ */
+
+export interface Match<T> {
+  start: number;
+  end: number;
+  data: T;
+}
+
+export interface Matcher<T> {
+  /** All matches, sorted by start, longer first. */
+  match(text: string): Match<T>[];
+  readonly size: number;
+}
+
+interface Entry<T> {
+  parts: string[];
+  cjk: boolean;
+  boundaryStart: boolean;
+  boundaryEnd: boolean;
+  data: T;
+}
+
+const MAX_CJK_GAP = 8;
+const MAX_WORD_GAP = 3;
+const MAX_WORD_GAP_CHARS = 40;
+
+function isWordChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
+}
+
+function hasCjk(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true;
+  return false;
+}
+
+/**
+ * @example
+ * const m = createMatcher([{ pattern: '给您带来*不便', data: 'non_apology' }]);
+ * m.match('给您带来的不便深表歉意'); // [{ start: 0, end: 7, data: 'non_apology' }]
+ */
+export function createMatcher<T>(patterns: readonly { pattern: string; data: T }[]): Matcher<T> {
+  const entries: Entry<T>[] = [];
+  for (const { pattern, data } of patterns) {
+    const parts = pattern
+      .split('*')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+    const first = parts[0];
+    if (first === undefined) continue;
+    const last = parts[parts.length - 1] ?? first;
+    entries.push({
+      parts,
+      cjk: hasCjk(pattern),
+      boundaryStart: isWordChar(first.charCodeAt(0)),
+      boundaryEnd: isWordChar(last.charCodeAt(last.length - 1)),
+      data,
+    });
+  }
+
+  // Trie over first parts; node 0 is the root.
+  const children: Map<number, number>[] = [new Map()];
+  const outputs: number[][] = [[]];
+  entries.forEach((entry, index) => {
+    const key = entry.parts[0] ?? '';
+    let node = 0;
+    for (let i = 0; i < key.length; i++) {
+      const code = key.charCodeAt(i);
+      let next = children[node]?.get(code);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        outputs.push([]);
+        children[node]?.set(code, next);
+      }
+      node = next;
+    }
+    outputs[node]?.push(index);
+  });
+
+  const fail = new Int32Array(children.length);
+  const queue: number[] = [];
+  for (const child of children[0]?.values() ?? []) queue.push(child);
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] ?? 0;
+    for (const [code, child] of children[node] ?? []) {
+      let f = fail[node] ?? 0;
+      while (f !== 0 && !children[f]?.has(code)) f = fail[f] ?? 0;
+      const target = children[f]?.get(code);
+      fail[child] = target !== undefined && target !== child ? target : 0;
+      const inherited = outputs[fail[child] ?? 0];
+      if (inherited && inherited.length > 0) outputs[child] = [...(outputs[child] ?? []), ...inherited];
+      queue.push(child);
+    }
+  }
+  const root = children[0] ?? new Map<number, number>();
+
+  function verify(entry: Entry<T>, text: string, start: number, firstEnd: number): number {
+    if (entry.boundaryStart && start > 0 && isWordChar(text.charCodeAt(start - 1))) return -1;
+    let end = firstEnd;
+    for (let p = 1; p < entry.parts.length; p++) {
+      const part = entry.parts[p] ?? '';
+      let at = text.indexOf(part, end);
+      // After a gap, an English part must start a word ("is" does not match inside "this").
+      if (!entry.cjk) while (at > 0 && isWordChar(text.charCodeAt(at - 1)) && isWordChar(part.charCodeAt(0))) at = text.indexOf(part, at + 1);
+      if (at < 0) return -1;
+      if (entry.cjk) {
+        if (at - end > MAX_CJK_GAP) return -1;
+      } else {
+        if (at - end > MAX_WORD_GAP_CHARS) return -1;
+        let words = 0;
+        let inWord = false;
+        for (let i = end; i < at; i++) {
+          const word = text.charCodeAt(i) !== 0x20;
+          if (word && !inWord) words++;
+          inWord = word;
+        }
+        if (words > MAX_WORD_GAP) return -1;
+      }
+      end = at + part.length;
+    }
+    if (entry.boundaryEnd && end < text.length && isWordChar(text.charCodeAt(end))) return -1;
+    return end;
+  }
+
+  return {
+    size: entries.length,
+    match(text: string): Match<T>[] {
+      const found: Match<T>[] = [];
+      let node = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        let next = node === 0 ? root.get(code) : children[node]?.get(code);
+        while (next === undefined && node !== 0) {
+          node = fail[node] ?? 0;
+          next = node === 0 ? root.get(code) : children[node]?.get(code);
+        }
+        node = next ?? 0;
+        const out = outputs[node];
+        if (out === undefined || out.length === 0) continue;
+        for (const index of out) {
+          const entry = entries[index];
+          if (entry === undefined) continue;
+          const firstLength = entry.parts[0]?.length ?? 0;
+          const start = i + 1 - firstLength;
+          const end = verify(entry, text, start, i + 1);
+          if (end >= 0) found.push({ start, end, data: entry.data });
+        }
+      }
+      if (found.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end);
+      return found;
+    },
+  };
+}
+
+/**
+ * Drops every match strictly inside a longer one (`不错` hides `错`); matches with the same span are
+ * kept together, so one phrase can carry an emotion and a sentiment.
+ */
+export function dropContained<T>(matches: Match<T>[]): Match<T>[] {
+  if (matches.length < 2) return matches;
+  const kept: Match<T>[] = [];
+  let coverStart = -1;
+  let coverEnd = -1;
+  for (const m of matches) {
+    // Sorted by start, so the widest earlier match covers m when it ends at or after m's end.
+    if (m.end <= coverEnd && !(m.start === coverStart && m.end === coverEnd)) continue;
+    kept.push(m);
+    if (m.end > coverEnd) {
+      coverStart = m.start;
+      coverEnd = m.end;
+    }
+  }
+  return kept;
+}

@@ -1,0 +1,302 @@
+import type { AnalyzeCustomer } from '../emotion/customer.js';
+import type { TaskTuning } from '../emotion/tuning.js';
+import type { AgentCue, CompiledLexicon, CompiledPattern } from '../lexicon/compile.js';
+import { dropContained } from '../match/matcher.js';
+import { detectLanguage } from '../text/language.js';
+import type { Normalize, NormalizedText } from '../text/normalize.js';
+import type { Segmenter } from '../text/segmenter.js';
+import type {
+  AgentAnalysis,
+  AgentContext,
+  Commitment,
+  CustomerAnalysis,
+  EmpathyLevels,
+  Span,
+  TechniqueFinding,
+} from '../types.js';
+import { findSentences, type Sentence } from './sentences.js';
+
+const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
+const SOLUTION = new Set(['suggestion', 'information', 'positive_no', 'expectation_setting', 'blunt_no']);
+const EMPATHY_FIRST = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase', 'verbal_nod', 'confirm_understanding']);
+const QUESTION_IDS = new Set(['open_question', 'confirm_understanding', 'dismissive_question']);
+const NEGATION_REACH_ZH = 2;
+const NEGATION_REACH_EN = 7;
+const REPEATED_SENTENCE = 10;
+const OVERUSED_CLOSED_QUESTIONS = 3;
+
+export interface AgentAnalyzerDeps {
+  lexicon: CompiledLexicon;
+  normalize: Normalize;
+  segmenter: Segmenter;
+  analyzeCustomer: AnalyzeCustomer;
+  tuning: TaskTuning;
+}
+
+/** What the conversation analyser hands over so earlier turns are not normalised again. */
+export interface PreparedContext {
+  customer?: NormalizedText;
+  customerAnalysis?: CustomerAnalysis;
+  previousAgent: readonly NormalizedText[];
+  customerName?: string;
+}
+
+function regexHits(patterns: CompiledPattern[] | undefined, text: string): { start: number; end: number; p: CompiledPattern }[] {
+  const hits: { start: number; end: number; p: CompiledPattern }[] = [];
+  if (!patterns) return hits;
+  for (const p of patterns) {
+    p.regex.lastIndex = 0;
+    for (let m = p.regex.exec(text); m !== null; m = p.regex.exec(text)) {
+      if (m[0].length === 0) {
+        p.regex.lastIndex++;
+        continue;
+      }
+      hits.push({ start: m.index, end: m.index + m[0].length, p });
+      if (hits.length > 64) return hits;
+    }
+  }
+  return hits;
+}
+
+function within(s: Sentence, start: number): boolean {
+  return start >= s.start && start < s.end;
+}
+
+/** Detects the agent techniques of one reply — good, harmful and neutral acts — using the customer's message and earlier turns. */
+export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning }: AgentAnalyzerDeps) {
+  const stop = lexicon.stopwords;
+
+  function keyTerms(customer: NormalizedText): string[] {
+    const out = new Set<string>();
+    for (const token of segmenter.cut(customer.text)) {
+      const t = token.trim().toLowerCase();
+      if (t.length === 0 || stop.has(t)) continue;
+      const cjk = t.charCodeAt(0) >= 0x3400;
+      if (cjk ? t.length >= 2 : t.length >= 4 || (/^\d{3,}$/.test(t))) out.add(t);
+    }
+    return [...out];
+  }
+
+  function analyze(original: string, norm: NormalizedText, ctx: PreparedContext): AgentAnalysis {
+    const { text, map } = norm;
+    const span = (start: number, end: number): Span => ({ start: map[start] ?? 0, end: map[end] ?? original.length });
+    const findings: TechniqueFinding[] = [];
+    const add = (id: string, start: number, end: number, confidence: number, source: TechniqueFinding['source'], rewrite?: string) => {
+      const where = span(start, end);
+      const finding: TechniqueFinding = { id, span: where, text: original.slice(where.start, where.end), confidence, source, polarity: lexicon.polarity(id) };
+      if (rewrite) finding.rewrite = rewrite;
+      findings.push(finding);
+    };
+
+    let negatorEnd = -1;
+    let negatorCjk = false;
+    for (const m of dropContained(lexicon.agent.match(text))) {
+      const cue: AgentCue = m.data;
+      if (cue.kind === 'modifier') {
+        negatorEnd = m.end;
+        negatorCjk = text.charCodeAt(m.start) >= 0x3400;
+        continue;
+      }
+      if (cue.kind === 'technique') {
+        const reach = negatorCjk ? NEGATION_REACH_ZH : NEGATION_REACH_EN;
+        const negated = negatorEnd >= 0 && m.start >= negatorEnd && m.start - negatorEnd <= reach;
+        if (negated && lexicon.polarity(cue.id) === 'good') continue;
+        add(cue.id, m.start, m.end, cue.confidence, cue.source === 'guidelines' ? 'guidelines' : 'lexicon', cue.rewrite);
+      } else if (cue.kind === 'jargon') {
+        add('jargon', m.start, m.end, 0.8, cue.source === 'guidelines' ? 'guidelines' : 'lexicon', cue.plain);
+      } else if (cue.signal === 'sarcasm' || cue.severity >= 0.3) {
+        add('unprofessional_language', m.start, m.end, Math.min(1, 0.5 + cue.severity / 2), 'lexicon');
+      }
+    }
+
+    for (const hit of regexHits(lexicon.patterns.unfilled_template, text)) add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
+
+    const sentences = findSentences(text);
+    const questionEnd = lexicon.patterns.question_end ?? [];
+    let closedQuestions = 0;
+    for (const s of sentences) {
+      const body = text.slice(s.start, s.end).trimEnd();
+      const sStart = map[s.start] ?? 0;
+      const sEnd = map[s.end] ?? original.length;
+      const inSentence = (f: TechniqueFinding) => f.span.start >= sStart && f.span.start < sEnd;
+      const isQuestion = questionEnd.some((p) => {
+        p.regex.lastIndex = 0;
+        return p.regex.test(body);
+      });
+      // A closed-question opener without a question ("do you know, …") is a statement; an open question hides it.
+      const open = isQuestion && findings.some((f) => QUESTION_IDS.has(f.id) && inSentence(f));
+      if (!isQuestion || open) {
+        for (let i = findings.length - 1; i >= 0; i--) {
+          const f = findings[i];
+          if (f && f.id === 'closed_question' && inSentence(f)) findings.splice(i, 1);
+        }
+        continue;
+      }
+      if (!findings.some((f) => f.id === 'closed_question' && inSentence(f))) add('closed_question', s.start, s.end, 0.6, 'rule');
+      closedQuestions++;
+    }
+    if (closedQuestions >= OVERUSED_CLOSED_QUESTIONS) add('closed_question_overuse', 0, text.length, 0.7, 'rule');
+
+    const promises: Commitment[] = [];
+    const commitments = regexHits(lexicon.patterns.commitment, text);
+    for (const due of regexHits(lexicon.patterns.due, text)) {
+      const sentence = sentences.find((s) => within(s, due.start));
+      if (!sentence) continue;
+      if (!commitments.some((c) => within(sentence, c.start))) continue;
+      const where = span(sentence.start, sentence.end);
+      const dueSpan = span(due.start, due.end);
+      if (promises.some((p) => p.span.start === where.start)) continue;
+      promises.push({ span: where, text: original.slice(where.start, where.end).trim(), due: original.slice(dueSpan.start, dueSpan.end) });
+      if (!findings.some((f) => f.id === 'expectation_setting' && f.span.start >= where.start && f.span.start < where.end)) {
+        add('expectation_setting', due.start, due.end, due.p.confidence, 'rule');
+      }
+    }
+
+    // Context: the customer's message.
+    const customer = ctx.customerAnalysis;
+    if (ctx.customer && ctx.customer.text.length > 0) {
+      const terms = keyTerms(ctx.customer);
+      if (terms.length > 0) {
+        let best: Sentence | undefined;
+        let bestCount = 0;
+        let total = 0;
+        for (const s of sentences) {
+          const body = text.slice(s.start, s.end);
+          let count = 0;
+          for (const t of terms) if (body.includes(t)) count++;
+          total += count;
+          if (count > bestCount) {
+            bestCount = count;
+            best = s;
+          }
+        }
+        const share = total / terms.length;
+        if (best && (bestCount >= 3 || (bestCount >= 2 && share >= 0.25))) {
+          add('paraphrase', best.start, best.end, Math.min(0.95, 0.5 + share / 2), 'context');
+        }
+      }
+      const casual =
+        regexHits(lexicon.patterns.emoji, ctx.customer.text).length + regexHits(lexicon.patterns.casual, ctx.customer.text).length > 0;
+      const formal = regexHits(lexicon.patterns.formal, text);
+      const playful = [...regexHits(lexicon.patterns.playful, text), ...regexHits(lexicon.patterns.emoji, text)];
+      const upset = customer !== undefined && ((UPSET.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
+      const first = formal[0];
+      const joke = playful[0];
+      if (casual && !upset && first && playful.length === 0) add('tone_mismatch', first.start, first.end, 0.6, 'context');
+      else if (upset && joke) add('tone_mismatch', joke.start, joke.end, 0.75, 'context');
+    }
+    if (customer && UPSET.has(customer.emotion) && customer.intensity >= 0.35) {
+      const firstSolution = findings.filter((f) => SOLUTION.has(f.id)).sort((a, b) => a.span.start - b.span.start)[0];
+      const empathyBefore = findings.some((f) => EMPATHY_FIRST.has(f.id) && (!firstSolution || f.span.start <= firstSolution.span.start));
+      if (firstSolution && !empathyBefore) {
+        const where = firstSolution.span;
+        findings.push({ id: 'rushing_to_solution', span: where, text: firstSolution.text, confidence: 0.7, source: 'context', polarity: 'harmful' });
+      }
+    }
+
+    // Context: earlier agent turns.
+    if (ctx.previousAgent.length > 0) {
+      for (const s of sentences) {
+        const body = text.slice(s.start, s.end).replace(/[\s,.!?。，！？~]+$/u, '').trim();
+        if (body.length < 6) continue;
+        const seen = ctx.previousAgent.filter((p) => p.text.includes(body)).length;
+        if (seen >= 2 || (seen >= 1 && body.length >= REPEATED_SENTENCE)) {
+          const lead = text.slice(s.start, s.end).length - text.slice(s.start, s.end).trimStart().length;
+          add('robotic_repetition', s.start + lead, s.start + lead + body.length, Math.min(0.95, 0.6 + 0.15 * seen), 'context');
+        }
+      }
+    }
+    if (ctx.customerName) {
+      const name = normalize(ctx.customerName).text.trim();
+      const at = name.length >= 2 ? text.indexOf(name) : -1;
+      if (at >= 0) add('personalisation', at, at + name.length, 0.85, 'context');
+    }
+
+    findings.sort((a, b) => a.span.start - b.span.start || a.id.localeCompare(b.id));
+    const unique = findings.filter((f, i) => {
+      const prev = findings[i - 1];
+      return !prev || prev.id !== f.id || prev.span.start !== f.span.start;
+    });
+
+    let good = 0;
+    let harmful = 0;
+    for (const f of unique) {
+      if (f.polarity === 'good') good++;
+      else if (f.polarity === 'harmful') harmful++;
+    }
+    const ids = new Set(unique.map((f) => f.id));
+    const primary = tuning.strategyPriority.find((id) => ids.has(id)) ?? 'other';
+
+    return {
+      lang: detectLanguage(text),
+      techniques: unique,
+      empathyScore: good + harmful === 0 ? 0 : Math.round((100 * (good - harmful)) / (good + harmful)),
+      primary,
+      empathy: empathyLevels(unique, tuning),
+      promises,
+    };
+  }
+
+  function prepare(context: AgentContext): PreparedContext {
+    const customer = context.customer !== undefined ? normalize(context.customer) : undefined;
+    const ctx: PreparedContext = {
+      previousAgent: (context.previousAgentTurns ?? []).map((t) => normalize(t)),
+    };
+    if (customer) ctx.customer = customer;
+    const ca = context.customerAnalysis ?? (context.customer !== undefined ? analyzeCustomer(context.customer) : undefined);
+    if (ca) ctx.customerAnalysis = ca;
+    if (context.customerName) ctx.customerName = context.customerName;
+    return ctx;
+  }
+
+  return {
+    analyzeAgent(original: string, context: AgentContext = {}): AgentAnalysis {
+      return analyze(original, normalize(original), prepare(context));
+    },
+    analyzePrepared: analyze,
+  };
+}
+
+function level(sum: number, strong: number): 0 | 1 | 2 {
+  if (sum <= 0) return 0;
+  return sum >= strong ? 2 : 1;
+}
+
+/** EPITOME mechanisms from techniques: emotional reactions, interpretations, explorations. */
+function empathyLevels(findings: TechniqueFinding[], tuning: TaskTuning): EmpathyLevels {
+  let er = 0;
+  let ip = 0;
+  let ex = 0;
+  for (const f of findings) {
+    switch (f.id) {
+      case 'acknowledge_emotion':
+      case 'sincere_apology':
+        er += f.confidence;
+        break;
+      case 'reassurance':
+        er += f.confidence * 0.5;
+        break;
+      case 'paraphrase':
+      case 'self_disclosure':
+        ip += f.confidence;
+        break;
+      case 'confirm_understanding':
+        ip += f.confidence * 0.8;
+        ex += f.confidence * 0.5;
+        break;
+      case 'open_question':
+        ex += f.confidence * 1.2;
+        break;
+      case 'closed_question':
+        ex += f.confidence * 0.6;
+        break;
+    }
+  }
+  return {
+    emotional_reactions: level(er, tuning.empathy.erStrong),
+    interpretations: level(ip, tuning.empathy.ipStrong),
+    explorations: level(ex, tuning.empathy.exStrong),
+  };
+}
+
+export type AgentAnalyzer = ReturnType<typeof createAgentAnalyzer>;
