@@ -65,7 +65,17 @@ interface Report {
   segmenter: string;
   metric: string;
   seconds: number;
-  peers: { name: string; package: string; version: string; task: string; langs: readonly Lang[]; setup: string; status: string; reason?: string }[];
+  peers: {
+    name: string;
+    package: string;
+    version: string;
+    task: string;
+    /** Languages covered, comma-separated (a string keeps the file as Prettier would write it). */
+    langs: string;
+    setup: string;
+    status: string;
+    reason?: string;
+  }[];
   references: { cnsenti: { note: string; macroF1: Record<string, number> } };
   tasks: Record<Task, SetOutcome[]>;
 }
@@ -113,7 +123,11 @@ async function loadSegmenter(): Promise<{ name: string; segmenter: Segmenter; no
     const jieba = Jieba.withDict(dict);
     return { name: '@node-rs/jieba', segmenter: { cut: (text: string) => jieba.cut(text) } };
   } catch (error) {
-    return { name: 'engine fallback (Han character pairs)', segmenter: createFallbackSegmenter(), note: `@node-rs/jieba failed to load: ${messageOf(error)}` };
+    return {
+      name: 'engine fallback (Han character pairs)',
+      segmenter: createFallbackSegmenter(),
+      note: `@node-rs/jieba failed to load: ${messageOf(error)}`,
+    };
   }
 }
 
@@ -141,7 +155,8 @@ function isBinary(map: TaskMap, task: Task, set: string): boolean {
   if (task !== 'sentiment') return false;
   const spec = map.sentiment.sets[set] as { field?: unknown; map?: Record<string, string | null> } | undefined;
   if (!spec) return false;
-  const targets = typeof spec.field === 'string' && spec.map ? Object.values(spec.map) : Object.values(spec as Record<string, string | null>);
+  const targets =
+    typeof spec.field === 'string' && spec.map ? Object.values(spec.map) : Object.values(spec as Record<string, string | null>);
   return !targets.includes('neutral');
 }
 
@@ -188,8 +203,10 @@ function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, se
   const test = labelled.filter((x) => x.row.split === 'test');
   if (test.length === 0) return { set, na: 'no labelled test rows' };
   const gold = test.map((x) => x.gold);
-  const toTaskRow = (row: DataRow): TaskRow => (task === 'satisfaction' ? { id: row.id, turns: row.turns ?? [] } : { id: row.id, text: row.text ?? '', context: row.context });
-  const textsOf = (row: DataRow): string[] => (task === 'satisfaction' ? (row.turns ?? []).map((t) => String(t.text ?? '')) : [row.text ?? '']);
+  const toTaskRow = (row: DataRow): TaskRow =>
+    task === 'satisfaction' ? { id: row.id, turns: row.turns ?? [] } : { id: row.id, text: row.text ?? '', context: row.context };
+  const textsOf = (row: DataRow): string[] =>
+    task === 'satisfaction' ? (row.turns ?? []).map((t) => String(t.text ?? '')) : [row.text ?? ''];
   const targets = task === 'satisfaction' ? test.map((x) => Number(x.row.quality?.S?.mean)) : [];
   const withRho = (result: SystemResult, scores: readonly number[]): SystemResult => {
     const rho = task === 'satisfaction' ? rhoOf(scores, targets) : undefined;
@@ -230,17 +247,14 @@ function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, se
   let naiveBayes: Cell = { na: 'no labelled train rows' };
   if (train.length > 0) {
     const label = majorityLabel(train.map((x) => x.gold));
-    majority = { ...figuresOf(gold, gold.map(() => label)), label };
+    const constant = gold.map(() => label);
+    majority = { ...figuresOf(gold, constant), label };
     const bag = (row: DataRow) => textsOf(row).flatMap((t) => tokenize(t, lang));
     const nb = trainNaiveBayes(train.map((x) => ({ tokens: bag(x.row), label: x.gold })));
     const classified = test.map((x) => nb.classify(bag(x.row)));
-    naiveBayes = withRho(
-      figuresOf(
-        gold,
-        classified.map((c) => c.label),
-      ),
-      classified.map((c) => (c.posterior.satisfied ?? 0) - (c.posterior.dissatisfied ?? 0)),
-    );
+    const nbScores = classified.map((c) => (c.posterior.satisfied ?? 0) - (c.posterior.dissatisfied ?? 0));
+    const nbLabels = classified.map((c) => c.label);
+    naiveBayes = withRho(figuresOf(gold, nbLabels), nbScores);
   }
 
   const cnsenti = CNSENTI[set];
@@ -288,7 +302,8 @@ function buildTables(report: Report, baseline: Map<string, number>, forTerminal:
         return [o.set, ...header.slice(1).map(() => 'n/a')];
       }
       const previous = baseline.get(`${task}/${o.set}`);
-      for (const [name, cell] of Object.entries(o.peers)) if ('na' in cell) notes.push(`${name} on ${o.set}: n/a — ${cell.na}`);
+      const failures = [...Object.entries(o.peers), ['majority', o.majority], ['NB', o.naiveBayes]] as const;
+      for (const [name, cell] of failures) if ('na' in cell) notes.push(`${name}: n/a — ${cell.na}`);
       return [
         o.set,
         String(o.n),
@@ -304,11 +319,12 @@ function buildTables(report: Report, baseline: Map<string, number>, forTerminal:
         ...(forTerminal ? [String(o.tongli.rowsPerSecond)] : []),
       ];
     });
-    if (peerNames.length > 0) notes.push('— = the peer does not cover the set’s language; n/a = it could not run (reason above).');
+    const cells = outcomes.flatMap((o) => ('peers' in o ? Object.values(o.peers) : []));
+    if (cells.some((c) => 'skipped' in c)) notes.push('A dash under a peer: it does not cover the set’s language.');
     if (reference) notes.push('† cnsenti (Python) published macro-F1 on these test rows; not run here.');
     if (satisfaction) notes.push('ρ = Spearman between the system’s score and quality.S.mean (NB: P(satisfied) − P(dissatisfied)).');
     if (delta) notes.push('Δ F1 = Tongli macro-F1 minus the committed baseline (results/accuracy.json as it was before this run).');
-    return { title: `${task} — macro-F1 on test rows`, header, rows, notes };
+    return { title: `${task} — macro-F1 on test rows`, header, rows, notes: [...new Set(notes)] };
   });
 }
 
@@ -368,14 +384,15 @@ async function main(): Promise<void> {
     data: process.env.TONGLI_DATA ? 'TONGLI_DATA' : toPosix(relative(ROOT, dataDir)),
     split: 'test',
     segmenter: seg.name,
-    metric: 'macro-F1 over the gold labels present in the test rows (predicted-only labels count as false positives); accuracy = share of test rows right',
+    metric:
+      'macro-F1 over the gold labels present in the test rows (predicted-only labels count as false positives); accuracy = share of test rows right',
     seconds: Math.round((performance.now() - started) / 100) / 10,
     peers: peers.map((p) => ({
       name: p.name,
       package: p.pkg,
       version: versionOf(p.pkg),
       task: p.task,
-      langs: p.langs,
+      langs: p.langs.join(', '),
       setup: p.setup,
       status: p.status,
       ...(p.status === 'unavailable' ? { reason: p.reason } : {}),
@@ -388,7 +405,9 @@ async function main(): Promise<void> {
   const baseline = readBaseline(baselinePath);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(baselinePath, `${JSON.stringify(report, null, 2)}\n`);
-  const peerLines = report.peers.map((p) => `- \`${p.package}\` ${p.version} (${p.task}): ${p.status === 'ready' ? p.setup : `n/a — ${p.reason ?? ''}`}`);
+  const peerLines = report.peers.map(
+    (p) => `- \`${p.package}\` ${p.version} (${p.task}): ${p.status === 'ready' ? p.setup : `n/a — ${p.reason ?? ''}`}`,
+  );
   const markdown = [
     '# Accuracy benchmark',
     '',
@@ -410,7 +429,9 @@ async function main(): Promise<void> {
     return;
   }
   const sections = buildTables(report, baseline, true).map(renderText);
-  const scored = TASKS.flatMap((t) => report.tasks[t]).filter((o): o is SetResult => 'tongli' in o);
+  const scored = TASKS.flatMap((task) =>
+    report.tasks[task].filter((o): o is SetResult => 'tongli' in o).map((o) => ({ ...o, set: `${task}/${o.set}` })),
+  );
   const rowsTotal = scored.reduce((s, o) => s + o.n, 0);
   const secondsTotal = scored.reduce((s, o) => s + o.n / Math.max(o.tongli.rowsPerSecond, 1), 0);
   process.stdout.write(

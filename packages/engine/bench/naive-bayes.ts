@@ -54,7 +54,10 @@ export function trainNaiveBayes(examples: readonly Example[], alpha = 1): NaiveB
   const logPrior = Float64Array.from(documents, (d) => Math.log(d / examples.length));
   const logLikelihood = new Map<string, Float64Array>();
   for (const [token, row] of counts) {
-    logLikelihood.set(token, Float64Array.from(row, (n, c) => Math.log((n + alpha) / ((tokensInClass[c] ?? 0) + alpha * vocabulary))));
+    logLikelihood.set(
+      token,
+      Float64Array.from(row, (n, c) => Math.log((n + alpha) / ((tokensInClass[c] ?? 0) + alpha * vocabulary))),
+    );
   }
 
   return Object.freeze({

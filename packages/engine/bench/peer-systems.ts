@@ -10,7 +10,7 @@ export interface PeerPrediction {
   score: number;
 }
 
-interface PeerInfo {
+export interface PeerInfo {
   /** Column header and JSON key. */
   name: string;
   /** The npm package, for its version. */
@@ -38,13 +38,18 @@ export function toPolarity(score: number, cut: number): PeerPrediction {
 
 const flagged = (hit: boolean): PeerPrediction => ({ label: hit ? 'abusive' : 'clean', score: hit ? 1 : 0 });
 
-async function loadPeer(info: PeerInfo, load: () => Promise<(text: string, lang: Lang) => PeerPrediction>): Promise<Peer> {
+/** Loads one peer and tries it once; any failure becomes the reason it is unavailable. */
+export async function loadPeer(info: PeerInfo, load: () => Promise<(text: string, lang: Lang) => PeerPrediction>): Promise<Peer> {
   try {
     const predict = await load();
     predict('ok', info.langs[0] ?? 'en');
     return { ...info, status: 'ready', predict };
   } catch (error) {
-    return { ...info, status: 'unavailable', reason: error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error) };
+    return {
+      ...info,
+      status: 'unavailable',
+      reason: error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error),
+    };
   }
 }
 
@@ -58,7 +63,13 @@ async function loadPeer(info: PeerInfo, load: () => Promise<(text: string, lang:
 export async function loadPeers(): Promise<Peer[]> {
   return Promise.all([
     loadPeer(
-      { name: 'sentiment', pkg: 'sentiment', task: 'sentiment', langs: ['en'], setup: 'AFINN-165 comparative score; > 0 positive, < 0 negative' },
+      {
+        name: 'sentiment',
+        pkg: 'sentiment',
+        task: 'sentiment',
+        langs: ['en'],
+        setup: 'AFINN-165 comparative score; > 0 positive, < 0 negative',
+      },
       async () => {
         const { default: Sentiment } = await import('sentiment');
         const afinn = new Sentiment();
@@ -66,14 +77,26 @@ export async function loadPeers(): Promise<Peer[]> {
       },
     ),
     loadPeer(
-      { name: 'vader', pkg: 'vader-sentiment', task: 'sentiment', langs: ['en'], setup: 'compound score; >= 0.05 positive, <= -0.05 negative (VADER standard)' },
+      {
+        name: 'vader',
+        pkg: 'vader-sentiment',
+        task: 'sentiment',
+        langs: ['en'],
+        setup: 'compound score; >= 0.05 positive, <= -0.05 negative (VADER standard)',
+      },
       async () => {
         const { default: vader } = await import('vader-sentiment');
         return (text) => toPolarity(vader.SentimentIntensityAnalyzer.polarity_scores(text).compound, 0.05);
       },
     ),
     loadPeer(
-      { name: 'wink-nlp', pkg: 'wink-nlp', task: 'sentiment', langs: ['en'], setup: 'wink-eng-lite-web-model, its.sentiment in [-1, 1]; >= 0.05 positive, <= -0.05 negative (no cut documented)' },
+      {
+        name: 'wink-nlp',
+        pkg: 'wink-nlp',
+        task: 'sentiment',
+        langs: ['en'],
+        setup: 'wink-eng-lite-web-model, its.sentiment in [-1, 1]; >= 0.05 positive, <= -0.05 negative (no cut documented)',
+      },
       async () => {
         const [{ default: winkNLP }, { default: model }] = await Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')]);
         const nlp = winkNLP(model, ['sbd', 'negation', 'sentiment']);

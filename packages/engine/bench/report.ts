@@ -38,7 +38,9 @@ export function renderText(table: Table): string {
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [table.title, '', line(table.header), rule, ...table.rows.map(line), ...(table.notes.length ? ['', ...table.notes] : [])].join('\n');
+  return [table.title, '', line(table.header), rule, ...table.rows.map(line), ...(table.notes.length ? ['', ...table.notes] : [])].join(
+    '\n',
+  );
 }
 
 const escapeCell = (s: string) => s.replaceAll('|', '\\|');

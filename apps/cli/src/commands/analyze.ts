@@ -79,7 +79,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
 
   const threads = options.workers ?? Math.max(1, availableParallelism());
   const url = workerUrl();
-  const useWorkers = url !== undefined && threads > 1 && (source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
+  const useWorkers = url !== undefined && threads > 1 && (options.workers !== undefined || source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
   const pool = useWorkers ? new Piscina<WorkerTask, BatchResult>({ filename: url, minThreads: threads, maxThreads: threads }) : undefined;
 
   let first = true;

@@ -426,7 +426,7 @@ function renderHeader(data: ReportData, t: Labels, fmt: Formatters): string {
     [t.conversations, fmt.int(data.totals.conversations), ''],
     [t.messages, fmt.int(data.totals.messages), detail],
     [t.skipped, fmt.int(data.totals.skipped), ''],
-    [t.meanScore, fmt.dec(data.meanScore), ''],
+    [t.meanScore, data.totals.conversations > 0 ? fmt.dec(data.meanScore) : '—', ''],
   ];
   return `<header>
 <h1>${escapeHtml(data.title)}</h1>
@@ -444,18 +444,20 @@ function renderHeader(data: ReportData, t: Labels, fmt: Formatters): string {
 
 function renderCharts(data: ReportData, t: Labels, fmt: Formatters): string {
   const charts = [
-    chartCard(t.emotionChart, emotionOption(data, t)),
-    chartCard(t.satisfactionChart, satisfactionOption(data, t)),
-    chartCard(t.scoreChart, scoreOption(data, t)),
-    chartCard(t.sentimentChart, sentimentOption(data, t)),
-    chartCard(t.techniqueChart, techniqueOption(data, t), techniqueHeight(data)),
-    chartCard(t.criteriaChart, criteriaOption(data, t, fmt), Math.max(CHART_HEIGHT, 40 + 34 * data.criteria.length)),
+    chartCard(t, t.emotionChart, emotionOption(data, t)),
+    chartCard(t, t.satisfactionChart, satisfactionOption(data, t)),
+    chartCard(t, t.scoreChart, scoreOption(data)),
+    chartCard(t, t.sentimentChart, sentimentOption(data, t)),
+    chartCard(t, t.techniqueChart, techniqueOption(data, t), techniqueHeight(data)),
+    chartCard(t, t.criteriaChart, criteriaOption(data, fmt), Math.max(CHART_HEIGHT, 40 + 34 * data.criteria.length)),
   ];
   return `<section><h2>${escapeHtml(t.overview)}</h2><div class="charts">${charts.join('')}</div></section>`;
 }
 
-function chartCard(title: string, option: EChartsOption, height = CHART_HEIGHT): string {
-  return `<figure class="card chart" aria-label="${escapeHtml(title)}"><figcaption>${escapeHtml(title)}</figcaption>${renderChart(option, CHART_WIDTH, height)}</figure>`;
+/** A chart in a card; `null` (nothing to plot) shows a "no data" note instead of empty axes. */
+function chartCard(t: Labels, title: string, option: EChartsOption | null, height = CHART_HEIGHT): string {
+  const body = option ? renderChart(option, CHART_WIDTH, height) : `<div class="no-data">${escapeHtml(t.noData)}</div>`;
+  return `<figure class="card chart" aria-label="${escapeHtml(title)}"><figcaption>${escapeHtml(title)}</figcaption>${body}</figure>`;
 }
 
 /** Markup ECharts never produces for these charts; if it ever did, the chart is dropped, not embedded. */
@@ -477,22 +479,14 @@ function renderChart(option: EChartsOption, width: number, height: number): stri
   }
 }
 
-function noData(t: Labels): EChartsOption['graphic'] {
-  return {
-    type: 'text',
-    left: 'center',
-    top: 'middle',
-    style: { text: t.noData, fill: COLOURS.muted, fontSize: 14, fontFamily: FONT },
-  };
-}
-
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
 
 const valueAxis = { type: 'value' as const, splitLine: { lineStyle: { color: COLOURS.grid } }, axisLabel: { color: COLOURS.muted } };
 const categoryAxisStyle = { axisLine: { lineStyle: { color: COLOURS.grid } }, axisTick: { show: false }, axisLabel: { color: COLOURS.text } };
 
-function emotionOption(data: ReportData, t: Labels): EChartsOption {
+function emotionOption(data: ReportData, t: Labels): EChartsOption | null {
   const values = EMOTIONS.map((e) => safeCount(data.emotions[e]));
+  if (sum(values) === 0) return null;
   return {
     grid: { left: 16, right: 16, top: 24, bottom: 8 },
     xAxis: { type: 'category', data: EMOTIONS.map((e) => t.emotions[e]), ...categoryAxisStyle, axisLabel: { interval: 0, color: COLOURS.text } },
@@ -505,7 +499,6 @@ function emotionOption(data: ReportData, t: Labels): EChartsOption {
         data: EMOTIONS.map((e, i) => ({ value: values[i] ?? 0, itemStyle: { color: EMOTION_COLOURS[e], borderRadius: [3, 3, 0, 0] } })),
       },
     ],
-    ...(sum(values) === 0 ? { graphic: noData(t) } : {}),
   };
 }
 
@@ -515,8 +508,9 @@ function scoreColour(mid: number): string {
   return COLOURS.good;
 }
 
-function scoreOption(data: ReportData, t: Labels): EChartsOption {
+function scoreOption(data: ReportData): EChartsOption | null {
   const buckets = data.scoreHistogram.map(safeCount);
+  if (sum(buckets) === 0) return null;
   const n = Math.max(1, buckets.length);
   const bounds = buckets.map((_, i) => [Math.round((i * 100) / n), Math.round(((i + 1) * 100) / n)] as const);
   return {
@@ -534,14 +528,13 @@ function scoreOption(data: ReportData, t: Labels): EChartsOption {
         }),
       },
     ],
-    ...(sum(buckets) === 0 ? { graphic: noData(t) } : {}),
   };
 }
 
-function sentimentOption(data: ReportData, t: Labels): EChartsOption {
+function sentimentOption(data: ReportData, t: Labels): EChartsOption | null {
   const values = data.sentimentByPosition.map((v) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null));
   const n = values.length;
-  const empty = data.totals.conversations === 0 || values.every((v) => v === null);
+  if (data.totals.conversations === 0 || values.every((v) => v === null)) return null;
   const outOfRange = values.some((v) => v !== null && Math.abs(v) > 1);
   return {
     grid: { left: 16, right: 24, top: 24, bottom: 8 },
@@ -565,7 +558,6 @@ function sentimentOption(data: ReportData, t: Labels): EChartsOption {
         markLine: { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: COLOURS.neutral, type: 'dashed' }, data: [{ yAxis: 0 }] },
       },
     ],
-    ...(empty ? { graphic: noData(t) } : {}),
   };
 }
 
@@ -580,13 +572,14 @@ function techniqueHeight(data: ReportData): number {
   return Math.max(CHART_HEIGHT, 70 + 24 * topTechniques(data).length);
 }
 
-function techniqueOption(data: ReportData, t: Labels): EChartsOption {
+function techniqueOption(data: ReportData, t: Labels): EChartsOption | null {
   const top = topTechniques(data).reverse();
+  if (top.length === 0) return null;
   const polarities = ['good', 'harmful', 'neutral'] as const;
   const present = polarities.filter((p) => top.some((x) => x.polarity === p));
   return {
     grid: { left: 16, right: 40, top: 36, bottom: 8 },
-    legend: { top: 0, data: present.map((p) => t.polarity[p]), textStyle: { color: COLOURS.text } },
+    legend: { top: 0, itemGap: 32, data: present.map((p) => t.polarity[p]), textStyle: { color: COLOURS.text } },
     xAxis: { ...valueAxis, minInterval: 1 },
     yAxis: { type: 'category', data: top.map((x) => x.name || x.id), ...categoryAxisStyle, axisLabel: { interval: 0, color: COLOURS.text, width: 200, overflow: 'truncate' } },
     series: present.map((p) => ({
@@ -598,13 +591,13 @@ function techniqueOption(data: ReportData, t: Labels): EChartsOption {
       label: { show: true, position: 'right' as const, color: COLOURS.muted, formatter: (v: { value: unknown }) => (Number(v.value) > 0 ? String(v.value) : '') },
       data: top.map((x) => (x.polarity === p ? x.count : 0)),
     })),
-    ...(top.length === 0 ? { graphic: noData(t) } : {}),
   };
 }
 
-function satisfactionOption(data: ReportData, t: Labels): EChartsOption {
+function satisfactionOption(data: ReportData, t: Labels): EChartsOption | null {
   const keys: SatisfactionLabel[] = ['dissatisfied', 'neutral', 'satisfied'];
   const values = keys.map((k) => safeCount(data.satisfaction[k]));
+  if (sum(values) === 0) return null;
   return {
     legend: { bottom: 0, textStyle: { color: COLOURS.text } },
     series: [
@@ -613,18 +606,19 @@ function satisfactionOption(data: ReportData, t: Labels): EChartsOption {
         radius: ['42%', '68%'],
         center: ['50%', '46%'],
         stillShowZeroSum: false,
+        percentPrecision: 1,
         label: { formatter: '{b}\n{c} ({d}%)', color: COLOURS.text },
         itemStyle: { borderColor: '#fff', borderWidth: 2 },
         data: keys.map((k, i) => ({ name: t.satisfactionNames[k], value: values[i] ?? 0, itemStyle: { color: SATISFACTION_COLOURS[k] } })),
       },
     ],
-    ...(sum(values) === 0 ? { graphic: noData(t) } : {}),
   };
 }
 
 /** Criterion means are 0..1 shares of the weight earned (as `ScorePoint.score`), shown as percentages. */
-function criteriaOption(data: ReportData, t: Labels, fmt: Formatters): EChartsOption {
+function criteriaOption(data: ReportData, fmt: Formatters): EChartsOption | null {
   const rows = [...data.criteria].reverse();
+  if (rows.length === 0) return null;
   return {
     grid: { left: 16, right: 48, top: 16, bottom: 8 },
     xAxis: { ...valueAxis, min: 0, max: 100 },
@@ -645,7 +639,6 @@ function criteriaOption(data: ReportData, t: Labels, fmt: Formatters): EChartsOp
         }),
       },
     ],
-    ...(rows.length === 0 ? { graphic: noData(t) } : {}),
   };
 }
 
@@ -788,8 +781,10 @@ th, td { padding: 8px 12px; border-bottom: 1px solid var(--line); text-align: le
 thead th { background: #fafbfc; color: var(--muted); font-weight: 600; font-size: 13px; white-space: nowrap; }
 tbody tr:last-child th, tbody tr:last-child td { border-bottom: none; }
 table.agents td { text-align: right; font-variant-numeric: tabular-nums; }
+table.agents thead th:not(:first-child) { text-align: right; }
 table.agents th[scope="row"] { font-weight: 600; overflow-wrap: anywhere; }
-td.empty, p.empty { color: var(--muted); text-align: center; }
+table td.empty, p.empty { color: var(--muted); text-align: center; }
+.no-data { display: flex; align-items: center; justify-content: center; min-height: 160px; color: var(--muted); }
 .score.low, .harmful { color: var(--harmful); }
 .score.mid { color: #a27a12; }
 .score.high, .good { color: var(--good); }

@@ -35,7 +35,8 @@ export function createCoach(lexicon: CompiledLexicon, agent: AgentAnalyzer, anal
     const seen = new Set<string>();
     for (const f of analysis.techniques) {
       if (f.polarity !== 'harmful') continue;
-      const key = `${f.id}:${f.span.start}`;
+      // One hint per technique: the advice is the same, the first rewrite is the one to show.
+      const key = f.id;
       if (seen.has(key)) continue;
       seen.add(key);
       const hint: Hint = { id: f.id, kind: 'avoid', message: text(f.id, 'suggestion', lang) || text(f.id, 'explanation', lang) || f.id, span: f.span };

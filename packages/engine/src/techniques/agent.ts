@@ -17,9 +17,9 @@ import type {
 import { findSentences, type Sentence } from './sentences.js';
 
 const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
-const SOLUTION = new Set(['suggestion', 'information', 'positive_no', 'expectation_setting', 'blunt_no']);
+const SOLUTION = new Set(['suggestion', 'information', 'positive_no', 'expectation_setting']);
 const EMPATHY_FIRST = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase', 'verbal_nod', 'confirm_understanding']);
-const QUESTION_IDS = new Set(['open_question', 'confirm_understanding', 'dismissive_question']);
+const QUESTION_IDS = new Set(['open_question', 'confirm_understanding', 'dismissive_question', 'recap_and_offer']);
 const NEGATION_REACH_ZH = 2;
 const NEGATION_REACH_EN = 7;
 const REPEATED_SENTENCE = 10;
@@ -110,6 +110,10 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     }
 
     for (const hit of regexHits(lexicon.patterns.unfilled_template, text)) add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
+    if (!findings.some((f) => f.id === 'recap_and_offer')) {
+      const offer = regexHits(lexicon.patterns.offer_help, text)[0];
+      if (offer) add('recap_and_offer', offer.start, offer.end, offer.p.confidence, 'rule');
+    }
 
     const sentences = findSentences(text);
     const questionEnd = lexicon.patterns.question_end ?? [];
@@ -212,7 +216,9 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       if (at >= 0) add('personalisation', at, at + name.length, 0.85, 'context');
     }
 
-    findings.sort((a, b) => a.span.start - b.span.start || a.id.localeCompare(b.id));
+    // The organisation's own wording wins over the default lexicon for the same span.
+    const rank = (f: TechniqueFinding) => (f.source === 'guidelines' ? 0 : 1);
+    findings.sort((a, b) => a.span.start - b.span.start || a.id.localeCompare(b.id) || rank(a) - rank(b));
     const unique = findings.filter((f, i) => {
       const prev = findings[i - 1];
       return !prev || prev.id !== f.id || prev.span.start !== f.span.start;

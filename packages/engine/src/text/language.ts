@@ -17,7 +17,7 @@ export function detectLanguage(text: string): Lang {
   }
   if (han === 0 && latin === 0) return 'unknown';
   const hanShare = han / (han + latin / 4);
-  if (hanShare >= 0.75) return 'zh';
-  if (hanShare <= 0.25) return 'en';
+  if (hanShare >= 0.7) return 'zh';
+  if (hanShare <= 0.3) return 'en';
   return 'mixed';
 }
