@@ -70,7 +70,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
   const skips = new Skips((message) => {
     if (!options.quiet) io.stderr.write(`tongli: skipped ${message}\n`);
   });
-  const format = options.inputFormat ?? guessFormat(source.name, undefined);
+  const format = options.inputFormat ?? guessFormat(source.name, source.firstChar);
   const lang = options.lang ?? 'zh';
   const processOptions: ProcessOptions = { format: options.format, worst: options.format === 'html' || options.format === 'text' ? options.worst : 0, lang };
   const summary = new Summary(analyzer, options.worst);

@@ -53,6 +53,8 @@ export interface TextSource {
   chunks: AsyncIterable<string>;
   /** Bytes read so far. */
   bytesRead: () => number;
+  /** The first non-space character, to tell JSONL from CSV on stdin. */
+  firstChar: string | undefined;
 }
 
 /** Opens a file (or `-` for stdin) as decoded text chunks, detecting the encoding from its first bytes. */
@@ -108,7 +110,8 @@ export async function openText(path: string, stdin: Readable = process.stdin): P
     const tail = decoder.decode();
     if (tail) yield tail;
   }
-  const source: TextSource = { name, encoding, chunks: chunks(), bytesRead: () => read };
+  const preview = new TextDecoder(encoding).decode(head.subarray(bom, bom + 256)).trimStart();
+  const source: TextSource = { name, encoding, chunks: chunks(), bytesRead: () => read, firstChar: preview[0] };
   if (size !== undefined) source.size = size;
   return source;
 }

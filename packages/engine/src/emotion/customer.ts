@@ -121,6 +121,8 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
         continue;
       }
       if (cue.kind === 'sentiment') {
+        // Zero-valence entries exist only to hide a cue inside a neutral phrase (不好 in 不好意思).
+        if (cue.valence === 0) continue;
         const v = n < 0 ? cue.valence * n * tuning.negatedValence : cue.valence * n;
         contributions.push({ at: m.start, weight: 0, valence: v * s });
         cues.push({ id: v >= 0 ? 'sentiment:+' : 'sentiment:-', span: where, text: shown, confidence: Math.min(1, Math.abs(v * s)), source: 'lexicon' });
