@@ -202,6 +202,6 @@ export interface ConversationAnalysis {
   scorecard: Scorecard;
   signals: Record<SignalId, number>;
   /** Customer satisfaction at the end, estimated. */
-  satisfaction: { label: 'dissatisfied' | 'neutral' | 'satisfied'; score: number };
+  satisfaction: { label: 'dissatisfied' | 'neutral' | 'satisfied'; score: number; features: Record<string, number> };
   resolved: boolean;
 }

@@ -145,16 +145,24 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
     const lang: Lang = han === 0 && latin === 0 ? 'unknown' : han >= latin ? (latin > 0 ? (han > latin * 3 ? 'zh' : 'mixed') : 'zh') : han > 0 && latin < han * 3 ? 'mixed' : 'en';
     const empathyScore = good + harmful === 0 ? 0 : Math.round((100 * (good - harmful)) / (good + harmful));
     const sat = tuning.satisfaction;
-    const w = sat.weights;
-    const signalCount = signals.abuse + signals.threat + signals.escalation_threat + signals.repeat_yourself + signals.manager_request + signals.churn_risk;
-    const score =
-      sat.bias +
-      (w.endSentiment ?? 0) * (end?.sentiment ?? 0) +
-      (w.turnaround ?? 0) * turnaround +
-      (w.empathy ?? 0) * empathyScore +
-      (w.harmful ?? 0) * Math.min(harmfulTotal, 5) +
-      (w.signals ?? 0) * Math.min(signalCount, 3) +
-      (w.resolved ?? 0) * (resolved ? 1 : 0);
+    const sentiments = trajectory.map((p) => p.sentiment);
+    const features: Record<string, number> = {
+      endSentiment: end?.sentiment ?? 0,
+      meanSentiment: sentiments.length === 0 ? 0 : sentiments.reduce((a, b) => a + b, 0) / sentiments.length,
+      minSentiment: sentiments.length === 0 ? 0 : Math.min(...sentiments),
+      turnaround,
+      empathy: empathyScore / 100,
+      harmful: Math.min(harmfulTotal, 5),
+      good: Math.min(good, 8),
+      signals: Math.min(signals.abuse + signals.threat + signals.escalation_threat + signals.repeat_yourself + signals.manager_request + signals.churn_risk, 3),
+      repeat: Math.min(signals.repeat_contact + signals.repeat_yourself, 3),
+      resolved: resolved ? 1 : 0,
+      endSatisfaction: end?.emotion === 'satisfaction' ? 1 : 0,
+      endUpset: end && UPSET.has(end.emotion) ? end.intensity : 0,
+      agentTurns: Math.min(previousAgent.length, 6),
+    };
+    let score = sat.bias;
+    for (const [name, weight] of Object.entries(sat.weights)) score += weight * (features[name] ?? 0);
     const label = score <= sat.low ? 'dissatisfied' : score >= sat.high ? 'satisfied' : 'neutral';
 
     return {
@@ -171,7 +179,7 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
       empathyScore,
       scorecard: scoreConversation(scorecard, { evidence, agentSpoke: previousAgent.length > 0, customerUpset, lang: lang === 'en' ? 'en' : 'zh' }),
       signals,
-      satisfaction: { label, score: Math.round(score * 1000) / 1000 },
+      satisfaction: { label, score: Math.round(score * 1000) / 1000, features },
       resolved,
     };
   };

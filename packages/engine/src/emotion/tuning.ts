@@ -52,7 +52,7 @@ export const DEFAULT_TASK_TUNING: TaskTuning = {
   sentiment: { positive: 0.15, negative: -0.15 },
   abuse: { threshold: 0.35 },
   satisfaction: {
-    weights: { endSentiment: 1, turnaround: 0.4, empathy: 0.004, harmful: -0.15, signals: -0.3, resolved: 0.3 },
+    weights: { endSentiment: 1, turnaround: 0.4, empathy: 0.4, harmful: -0.15, signals: -0.3, resolved: 0.3 },
     bias: 0,
     low: -0.2,
     high: 0.25,
