@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { createAnalyzer, type Analyzer, type Guidelines, type ScorecardDefinition } from '@tongli/engine';
+import { createAnalyzer, type Analyzer, type AnalyzerOptions, type Guidelines, type ScorecardDefinition } from '@tongli/engine';
 import { inputError } from './errors.js';
 
 export interface EngineFiles {
@@ -25,16 +25,29 @@ function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-/** The engine as the CLI runs it: jieba segmentation injected, optional guidelines and scorecard files. */
-export function createCliAnalyzer(files: EngineFiles = {}): Analyzer {
-  jieba ??= Jieba.withDict(dict);
-  const segmenter = jieba;
-  const options: Parameters<typeof createAnalyzer>[0] = { segmenter: { cut: (text: string) => segmenter.cut(text) } };
+function engineOptions(files: EngineFiles): AnalyzerOptions {
+  const options: AnalyzerOptions = {};
   if (files.guidelines) options.guidelines = readJsonFile(files.guidelines, 'guidelines') as Guidelines;
   if (files.scorecard) options.scorecard = readJsonFile(files.scorecard, 'scorecard') as ScorecardDefinition;
+  return options;
+}
+
+function build(options: AnalyzerOptions): Analyzer {
   try {
     return createAnalyzer(options);
   } catch (error) {
     throw inputError((error as Error).message);
   }
+}
+
+/** The engine as the CLI runs it: jieba segmentation injected, optional guidelines and scorecard files. */
+export function createCliAnalyzer(files: EngineFiles = {}): Analyzer {
+  jieba ??= Jieba.withDict(dict);
+  const segmenter = jieba;
+  return build({ ...engineOptions(files), segmenter: { cut: (text: string) => segmenter.cut(text) } });
+}
+
+/** Fails fast (exit 2, one line) on unreadable or invalid guidelines / scorecard files before workers start. */
+export function validateEngineFiles(files: EngineFiles): void {
+  if (files.guidelines || files.scorecard) build(engineOptions(files));
 }

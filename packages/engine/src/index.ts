@@ -15,3 +15,4 @@ export { score, spearman } from './eval/metrics.js';
 export type { Figures, LabelFigures } from './eval/metrics.js';
 export { goldLabel, predictedLabel, setsOf } from './eval/gold.js';
 export type { TaskMap, GoldRow } from './eval/gold.js';
+export { CATALOGUE } from './catalogue.js';

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Analyzer, ConversationAnalysis, Emotion, SignalId } from '@tongli/engine';
-import type { InputDialogue } from '../io/dialogues.js';
+import { isRawLine, parseJsonLine, type InputDialogue, type RawLine } from '../io/dialogues.js';
 import type { ConversationDigest, Highlight } from '../report/types.js';
 import { presentConversation, presentCsvRow } from './present.js';
 
@@ -37,6 +37,8 @@ export interface BatchResult {
   /** Serialised output, one string per conversation (JSON) or one CSV chunk. */
   output: string[];
   worst: ConversationDigest[];
+  /** Unusable raw lines found while parsing in the worker. */
+  skipped: string[];
 }
 
 const POSITION_BUCKETS = 10;
@@ -112,7 +114,18 @@ function digestOf(input: InputDialogue, a: ConversationAnalysis, analyzer: Analy
 }
 
 /** Analyses a batch of conversations: stats for the summary, serialised rows, and the batch's worst few. */
-export function processBatch(dialogues: readonly InputDialogue[], analyzer: Analyzer, options: ProcessOptions): BatchResult {
+export function processBatch(items: readonly (InputDialogue | RawLine)[], analyzer: Analyzer, options: ProcessOptions, sourceName = 'input'): BatchResult {
+  const skipped: string[] = [];
+  const dialogues: InputDialogue[] = [];
+  for (const item of items) {
+    if (!isRawLine(item)) {
+      dialogues.push(item);
+      continue;
+    }
+    const parsed = parseJsonLine(sourceName, item.line, item.text);
+    if (parsed.kind === 'dialogue') dialogues.push(parsed.dialogue);
+    else skipped.push(parsed.kind === 'error' ? parsed.message : `${sourceName}:${item.line}: a message row among whole conversations; put it in its conversation's "turns"`);
+  }
   const stats: ConversationStats[] = [];
   const output: string[] = [];
   const csvRows: (string | number)[][] = [];
@@ -134,5 +147,5 @@ export function processBatch(dialogues: readonly InputDialogue[], analyzer: Anal
   if (csvRows.length > 0) output.push(stringify(csvRows));
   candidates.sort((x, y) => x.total - y.total);
   const worst = candidates.slice(0, options.worst).map((c) => digestOf(c.input, c.analysis, analyzer, options.lang));
-  return { stats, output, worst };
+  return { stats, output, worst, skipped };
 }

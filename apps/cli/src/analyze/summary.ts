@@ -1,4 +1,4 @@
-import { EMOTIONS, SIGNALS, type Analyzer, type Emotion, type SignalId } from '@tongli/engine';
+import { EMOTIONS, SIGNALS, type Catalogue, type Emotion, type SignalId } from '@tongli/engine';
 import type { AgentRow, ConversationDigest, ReportData } from '../report/types.js';
 import type { ConversationStats } from './process.js';
 
@@ -30,7 +30,7 @@ export class Summary {
   private worst: ConversationDigest[] = [];
 
   constructor(
-    private readonly analyzer: Analyzer,
+    private readonly catalogue: Readonly<Catalogue>,
     private readonly keepWorst: number,
   ) {}
 
@@ -63,7 +63,7 @@ export class Summary {
     agent.score += s.total;
     agent.empathy += s.empathyScore;
     for (const [id, n] of Object.entries(s.techniques)) {
-      const polarity = this.analyzer.catalogue.techniques.find((t) => t.id === id)?.polarity;
+      const polarity = this.catalogue.techniques.find((t) => t.id === id)?.polarity;
       if (polarity === 'good') agent.good += n;
       else if (polarity === 'harmful') agent.harmful += n;
     }
@@ -84,7 +84,7 @@ export class Summary {
 
   report(meta: { source: string; skipped: number; lang: 'zh' | 'en'; generatedAt: string }): ReportData {
     const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-    const names = new Map(this.analyzer.catalogue.techniques.map((t) => [t.id, t]));
+    const names = new Map(this.catalogue.techniques.map((t) => [t.id, t]));
     const agents: AgentRow[] = [...this.agents.entries()]
       .map(([agent, a]) => ({
         agent,

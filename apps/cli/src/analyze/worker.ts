@@ -1,10 +1,11 @@
 import type { Analyzer } from '@tongli/engine';
 import { createCliAnalyzer, type EngineFiles } from '../engine.js';
-import type { InputDialogue } from '../io/dialogues.js';
+import type { InputDialogue, RawLine } from '../io/dialogues.js';
 import { processBatch, type BatchResult, type ProcessOptions } from './process.js';
 
 export interface WorkerTask {
-  dialogues: InputDialogue[];
+  items: (InputDialogue | RawLine)[];
+  source: string;
   options: ProcessOptions;
   files: EngineFiles;
 }
@@ -14,5 +15,5 @@ let analyzer: Analyzer | undefined;
 /** Piscina entry point: one analyser per worker thread, built on its first batch. */
 export default function run(task: WorkerTask): BatchResult {
   analyzer ??= createCliAnalyzer(task.files);
-  return processBatch(task.dialogues, analyzer, task.options);
+  return processBatch(task.items, analyzer, task.options, task.source);
 }

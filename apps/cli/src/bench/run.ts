@@ -31,7 +31,7 @@ export function measureSpeed(size = 20000): SpeedFigures {
   const messageChars = Math.round([...customer, ...agent].reduce((s, m) => s + m.length, 0) / (2 * size));
 
   // Warm up the JIT before measuring.
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 10000; i++) {
     analyzer.analyzeCustomer(customer[i % size] ?? '');
     analyzer.analyzeAgent(agent[i % size] ?? '', { customer: customer[i % size] ?? '' });
   }

@@ -4,10 +4,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { stringify } from 'csv-stringify/sync';
-import { createCliAnalyzer, type EngineFiles } from '../engine.js';
+import { CATALOGUE } from '@tongli/engine';
+import { createCliAnalyzer, validateEngineFiles, type EngineFiles } from '../engine.js';
 import { CliError, inputError, usageError } from '../errors.js';
 import { openText } from '../io/decode.js';
-import { guessFormat, readDialogues, type InputDialogue, type InputFormat } from '../io/dialogues.js';
+import { guessFormat, readDialogues, type InputDialogue, type InputFormat, type RawLine } from '../io/dialogues.js';
 import { createProgress } from '../io/progress.js';
 import { Skips } from '../io/skips.js';
 import { CSV_COLUMNS } from '../analyze/present.js';
@@ -29,7 +30,7 @@ export interface AnalyzeOptions {
   files: EngineFiles;
 }
 
-const BATCH = 256;
+const BATCH = 128;
 /** Inputs smaller than this are analysed on the main thread: starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
@@ -61,7 +62,6 @@ function workerUrl(): string | undefined {
 
 /** `tongli analyze FILE`: streams conversations, scores them (in worker threads for large inputs), writes a report. */
 export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream }): Promise<number> {
-  const analyzer = createCliAnalyzer(options.files);
   const source = await openText(options.file);
   if (source.encoding === 'gb18030' && !options.quiet) io.stderr.write(`tongli: ${source.name}: decoding as GB18030 (GBK)\n`);
   if (options.format === 'html' && !options.out && (io.stdout as NodeJS.WriteStream).isTTY) {
@@ -73,17 +73,25 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
   const format = options.inputFormat ?? guessFormat(source.name, source.firstChar);
   const lang = options.lang ?? 'zh';
   const processOptions: ProcessOptions = { format: options.format, worst: options.format === 'html' || options.format === 'text' ? options.worst : 0, lang };
-  const summary = new Summary(analyzer, options.worst);
+  const summary = new Summary(CATALOGUE, options.worst);
   const sink = createSink(options.out, io.stdout);
   const progress = createProgress(io.stderr, !options.quiet);
 
   const threads = options.workers ?? Math.max(1, availableParallelism());
   const url = workerUrl();
   const useWorkers = url !== undefined && threads > 1 && (options.workers !== undefined || source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
-  const pool = useWorkers ? new Piscina<WorkerTask, BatchResult>({ filename: url, minThreads: threads, maxThreads: threads }) : undefined;
+  if (useWorkers) validateEngineFiles(options.files);
+  // A capped heap per worker makes V8 collect early, which keeps the whole run well under 500 MB.
+  const pool = useWorkers
+    ? new Piscina<WorkerTask, BatchResult>({ filename: url, minThreads: threads, maxThreads: threads, resourceLimits: { maxOldGenerationSizeMb: 128 } })
+    : undefined;
+  // Built only when this thread analyses; with workers each thread has its own.
+  const analyzer = pool ? undefined : createCliAnalyzer(options.files);
+
 
   let first = true;
   async function emit(result: BatchResult): Promise<void> {
+    for (const message of result.skipped) skips.add(message);
     for (const s of result.stats) summary.add(s);
     summary.addWorst(result.worst);
     if (options.format === 'json') {
@@ -99,19 +107,19 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
 
   if (options.format === 'csv') await sink.write(stringify([[...CSV_COLUMNS]]));
   const inFlight: Promise<BatchResult>[] = [];
-  let batch: InputDialogue[] = [];
-  const submit = async (dialogues: InputDialogue[]) => {
+  let batch: (InputDialogue | RawLine)[] = [];
+  const submit = async (items: (InputDialogue | RawLine)[]) => {
     if (pool) {
-      inFlight.push(pool.run({ dialogues, options: processOptions, files: options.files }));
+      inFlight.push(pool.run({ items, source: source.name, options: processOptions, files: options.files }));
       // Bounded in-flight batches keep memory constant and output in input order.
       if (inFlight.length >= threads * 2) await emit(await (inFlight.shift() as Promise<BatchResult>));
     } else {
-      await emit(processBatch(dialogues, analyzer, processOptions));
+      await emit(processBatch(items, analyzer ?? createCliAnalyzer(options.files), processOptions, source.name));
     }
   };
   try {
-    for await (const dialogue of readDialogues(source, format, skips)) {
-      batch.push(dialogue);
+    for await (const item of readDialogues(source, format, skips, pool !== undefined)) {
+      batch.push(item);
       if (batch.length >= BATCH) {
         await submit(batch);
         batch = [];

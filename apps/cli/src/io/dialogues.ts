@@ -70,43 +70,63 @@ class Grouper {
   }
 }
 
-async function* readJsonl(source: TextSource, skips: Skips): AsyncGenerator<InputDialogue> {
+export type ParsedLine =
+  | { kind: 'dialogue'; dialogue: InputDialogue }
+  | { kind: 'message'; id: string; role: Role; text: string; meta: { agent?: string; customer?: string } }
+  | { kind: 'error'; message: string };
+
+/** Parses one JSONL line: a whole conversation, or one message of a conversation, or why it is unusable. */
+export function parseJsonLine(name: string, line: number, text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'error', message: `${name}:${line}: not valid JSON (${(error as Error).message.split('\n')[0]})` };
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value) && !('turns' in value)) {
+    const row = value as Record<string, unknown>;
+    const id = row.conversation_id ?? row.conversation ?? row.dialogue_id;
+    const role = toRole(row.role);
+    if ((typeof id === 'string' || typeof id === 'number') && role && typeof row.text === 'string') {
+      const meta: { agent?: string; customer?: string } = {};
+      if (typeof row.agent === 'string') meta.agent = row.agent;
+      if (typeof row.customer === 'string') meta.customer = row.customer;
+      return { kind: 'message', id: String(id), role, text: row.text, meta };
+    }
+    return { kind: 'error', message: `${name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}` };
+  }
+  const parsed = DialogueRowSchema.safeParse(value);
+  if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error)}` };
+  const row = parsed.data;
+  const dialogue: InputDialogue = { id: row.id, turns: row.turns.map((t) => ({ role: t.role as Role, text: cut(t.text) })) };
+  if (row.agent) dialogue.agent = row.agent;
+  if (row.customer) dialogue.customerName = row.customer;
+  if (row.channel) dialogue.channel = row.channel;
+  return { kind: 'dialogue', dialogue };
+}
+
+/** A JSONL line left unparsed so a worker thread can parse it. */
+export interface RawLine {
+  line: number;
+  text: string;
+}
+
+async function* readJsonl(source: TextSource, skips: Skips, raw: boolean): AsyncGenerator<InputDialogue | RawLine> {
   const grouper = new Grouper(source.name, skips);
   for await (const { line, text } of readLines(source, (n) => skips.add(`${source.name}:${n}: line longer than 16 MB, skipped`))) {
     if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      skips.add(`${source.name}:${line}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    // Whole conversations need no grouping: hand them to the workers unparsed.
+    if (raw && text.includes('"turns"')) {
+      yield { line, text };
       continue;
     }
-    if (value && typeof value === 'object' && !Array.isArray(value) && !('turns' in value)) {
-      const row = value as Record<string, unknown>;
-      const id = row.conversation_id ?? row.conversation ?? row.dialogue_id;
-      const role = toRole(row.role);
-      if ((typeof id === 'string' || typeof id === 'number') && role && typeof row.text === 'string') {
-        const done = grouper.add(String(id), role, row.text, line, { agent: typeof row.agent === 'string' ? row.agent : undefined, customer: typeof row.customer === 'string' ? row.customer : undefined } as { agent?: string; customer?: string });
-        if (done) yield done;
-        continue;
-      }
-      skips.add(`${source.name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}`);
-      continue;
+    const parsed = parseJsonLine(source.name, line, text);
+    if (parsed.kind === 'error') skips.add(parsed.message);
+    else if (parsed.kind === 'dialogue') yield parsed.dialogue;
+    else {
+      const done = grouper.add(parsed.id, parsed.role, parsed.text, line, parsed.meta);
+      if (done) yield done;
     }
-    const parsed = DialogueRowSchema.safeParse(value);
-    if (!parsed.success) {
-      skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)}`);
-      continue;
-    }
-    const row = parsed.data;
-    const dialogue: InputDialogue = {
-      id: row.id,
-      turns: row.turns.map((t) => ({ role: t.role as Role, text: cut(t.text) })),
-    };
-    if (row.agent) dialogue.agent = row.agent;
-    if (row.customer) dialogue.customerName = row.customer;
-    if (row.channel) dialogue.channel = row.channel;
-    yield dialogue;
   }
   const last = grouper.flush();
   if (last) yield last;
@@ -168,7 +188,14 @@ async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputD
   if (last) yield last;
 }
 
-/** Streams conversations from JSONL or CSV text, reporting bad rows to `skips` and carrying on. */
-export function readDialogues(source: TextSource, format: InputFormat, skips: Skips): AsyncGenerator<InputDialogue> {
-  return format === 'csv' ? readCsv(source, skips) : readJsonl(source, skips);
+/**
+ * Streams conversations from JSONL or CSV text, reporting bad rows to `skips` and carrying on. With
+ * `raw`, whole-conversation JSONL lines come back unparsed (`RawLine`) for a worker to parse.
+ */
+export function readDialogues(source: TextSource, format: InputFormat, skips: Skips, raw = false): AsyncGenerator<InputDialogue | RawLine> {
+  return format === 'csv' ? readCsv(source, skips) : readJsonl(source, skips, raw);
+}
+
+export function isRawLine(item: InputDialogue | RawLine): item is RawLine {
+  return 'line' in item;
 }

@@ -96,7 +96,54 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
       queue.push(child);
     }
   }
+
+  // Freeze the trie into flat typed arrays (edges sorted by code per node, outputs flattened): a few
+  // hundred kilobytes instead of one Map per node, and faster to walk.
+  const nodeCount = children.length;
+  const edgeStart = new Int32Array(nodeCount + 1);
+  const outStart = new Int32Array(nodeCount + 1);
+  let edgeTotal = 0;
+  let outTotal = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    edgeStart[n] = edgeTotal;
+    outStart[n] = outTotal;
+    edgeTotal += children[n]?.size ?? 0;
+    outTotal += outputs[n]?.length ?? 0;
+  }
+  edgeStart[nodeCount] = edgeTotal;
+  outStart[nodeCount] = outTotal;
+  const edgeCode = new Uint16Array(edgeTotal);
+  const edgeTarget = new Int32Array(edgeTotal);
+  const outEntry = new Int32Array(outTotal);
+  for (let n = 0; n < nodeCount; n++) {
+    const sorted = [...(children[n] ?? new Map<number, number>())].sort((a, b) => a[0] - b[0]);
+    let e = edgeStart[n] ?? 0;
+    for (const [code, target] of sorted) {
+      edgeCode[e] = code;
+      edgeTarget[e] = target;
+      e++;
+    }
+    let o = outStart[n] ?? 0;
+    for (const index of outputs[n] ?? []) outEntry[o++] = index;
+  }
   const root = children[0] ?? new Map<number, number>();
+  // The build-time Maps live in this closure's context; drop them so only the flat arrays stay alive.
+  children.length = 0;
+  outputs.length = 0;
+
+  function step(node: number, code: number): number {
+    if (node === 0) return root.get(code) ?? -1;
+    let lo = edgeStart[node] ?? 0;
+    let hi = (edgeStart[node + 1] ?? 0) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = edgeCode[mid] ?? 0;
+      if (c === code) return edgeTarget[mid] ?? -1;
+      if (c < code) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
 
   function verify(entry: Entry<T>, text: string, start: number, firstEnd: number): number {
     if (entry.boundaryStart && start > 0 && isWordChar(text.charCodeAt(start - 1))) return -1;
@@ -133,16 +180,16 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
       let node = 0;
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        let next = node === 0 ? root.get(code) : children[node]?.get(code);
-        while (next === undefined && node !== 0) {
+        let next = step(node, code);
+        while (next < 0 && node !== 0) {
           node = fail[node] ?? 0;
-          next = node === 0 ? root.get(code) : children[node]?.get(code);
+          next = step(node, code);
         }
-        node = next ?? 0;
-        const out = outputs[node];
-        if (out === undefined || out.length === 0) continue;
-        for (const index of out) {
-          const entry = entries[index];
+        node = next < 0 ? 0 : next;
+        const from = outStart[node] ?? 0;
+        const to = outStart[node + 1] ?? 0;
+        for (let o = from; o < to; o++) {
+          const entry = entries[outEntry[o] ?? 0];
           if (entry === undefined) continue;
           const firstLength = entry.parts[0]?.length ?? 0;
           const start = i + 1 - firstLength;

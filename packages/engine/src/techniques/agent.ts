@@ -66,13 +66,25 @@ function within(s: Sentence, start: number): boolean {
 export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning }: AgentAnalyzerDeps) {
   const stop = lexicon.stopwords;
 
+  const LATIN_WORD = /[a-z0-9]+(?:'[a-z]+)?/g;
+
+  /** Content words of the customer's message: Latin words by pattern, Han text through the injected segmenter (only when there is any). */
   function keyTerms(customer: NormalizedText): string[] {
     const out = new Set<string>();
-    for (const token of segmenter.cut(customer.text)) {
-      const t = token.trim().toLowerCase();
-      if (t.length === 0 || stop.has(t)) continue;
-      const cjk = t.charCodeAt(0) >= 0x3400;
-      if (cjk ? t.length >= 2 : t.length >= 4 || (/^\d{3,}$/.test(t))) out.add(t);
+    const text = customer.text;
+    for (const m of text.matchAll(LATIN_WORD)) {
+      const t = m[0];
+      if ((t.length >= 4 || /^\d{3,}$/.test(t)) && !stop.has(t)) out.add(t);
+    }
+    let han = false;
+    for (let i = 0; i < text.length && !han; i++) {
+      const c = text.charCodeAt(i);
+      han = c >= 0x3400 && c <= 0x9fff;
+    }
+    if (han) {
+      for (const token of segmenter.cut(text)) {
+        if (token.length >= 2 && token.charCodeAt(0) >= 0x3400 && !stop.has(token)) out.add(token);
+      }
     }
     return [...out];
   }
