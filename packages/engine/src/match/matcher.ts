@@ -170,6 +170,8 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
       end = at + part.length;
     }
     if (entry.boundaryEnd && end < text.length && isWordChar(text.charCodeAt(end))) return -1;
+    // "can" is not a word inside "can't" / "won't".
+    if (entry.boundaryEnd && text.charCodeAt(end) === 0x27 && text.charCodeAt(end + 1) === 0x74 && !isWordChar(text.charCodeAt(end + 2))) return -1;
     return end;
   }
 
