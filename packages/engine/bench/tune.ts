@@ -34,25 +34,41 @@ function trainRows(set: string): Row[] {
 
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
 
-function tuneAbuse(): number {
-  const sets = ['zh_offensive_cold', 'en_offensive_davidson'];
-  const data = sets.map((set) =>
-    trainRows(set).flatMap((row) => {
-      const gold = goldLabel(map, 'abuse', set, row);
-      if (gold === null) return [];
-      const c = analyzer.analyzeCustomer(row.text ?? '');
-      let s = 0;
-      for (const sig of c.signals) if (sig.id === 'abuse' || sig.id === 'threat') s = Math.max(s, sig.severity);
-      return [{ gold, s }];
-    }),
-  );
-  let best = { t: DEFAULT_TASK_TUNING.abuse.threshold, f: -1 };
-  for (const t of grid(0.05, 0.95, 0.05)) {
-    const f = data.reduce((sum, rows) => sum + score(rows.map((r) => r.gold), rows.map((r) => (r.s >= t ? 'abusive' : 'clean'))).macroF1, 0) / data.length;
-    if (f > best.f) best = { t, f };
+/** Per-language abuse cut (zh on COLD, en on Davidson) and the target + derogation rule, on train rows. */
+function tuneAbuse() {
+  const load = (set: string) => trainRows(set).flatMap((row) => {
+    const gold = goldLabel(map, 'abuse', set, row);
+    return gold === null ? [] : [{ gold, text: row.text ?? '' }];
+  });
+  const cold = load('zh_offensive_cold');
+  const davidson = load('en_offensive_davidson');
+  const severity = (a: typeof analyzer, text: string) => {
+    let s = 0;
+    for (const sig of a.analyzeCustomer(text).signals) if (sig.id === 'abuse' || sig.id === 'threat') s = Math.max(s, sig.severity);
+    return s;
+  };
+  const bestCut = (rows: { gold: string; s: number }[]) => {
+    let best = { t: 0.5, f: -1 };
+    for (const t of grid(0.05, 0.95, 0.05)) {
+      const f = score(rows.map((r) => r.gold), rows.map((r) => (r.s >= t ? 'abusive' : 'clean'))).macroF1;
+      if (f > best.f) best = { t, f };
+    }
+    return best;
+  };
+  let best = { valence: DEFAULT_CUSTOMER_TUNING.derogationValence, anger: DEFAULT_CUSTOMER_TUNING.derogationAnger, zh: { t: 0.5, f: -1 } };
+  for (const valence of grid(0.2, 1.2, 0.1)) {
+    for (const anger of grid(0.2, 1.2, 0.2)) {
+      const a = createAnalyzer({
+        segmenter: { cut: (t) => jieba.cut(t) },
+        tuning: { customer: { ...DEFAULT_CUSTOMER_TUNING, derogationValence: valence, derogationAnger: anger, derogationSeverity: 0.5 }, tasks: { ...DEFAULT_TASK_TUNING } },
+      });
+      const zh = bestCut(cold.map((r) => ({ gold: r.gold, s: severity(a, r.text) })));
+      if (zh.f > best.zh.f) best = { valence, anger, zh };
+    }
   }
-  console.log(`abuse threshold ${best.t} (train macro-F1 ${best.f.toFixed(3)})`);
-  return best.t;
+  const en = bestCut(davidson.map((r) => ({ gold: r.gold, s: severity(analyzer, r.text) })));
+  console.log(`abuse cut zh ${best.zh.t} (COLD train macro-F1 ${best.zh.f.toFixed(3)}), en ${en.t} (Davidson train ${en.f.toFixed(3)}); derogation valence ${best.valence}, anger ${best.anger}`);
+  return { cuts: { zh: best.zh.t, en: en.t }, derogationValence: best.valence, derogationAnger: best.anger };
 }
 
 function tuneSentimentAndEmotion() {
@@ -168,8 +184,8 @@ const se = tuneSentimentAndEmotion();
 const satisfaction = tuneSatisfaction();
 const tuning = {
   about: 'Written by packages/engine/bench/tune.ts from train rows of COLD, Davidson, GoEmotions and the STC-3 annotations only. Do not edit by hand.',
-  customer: { minEmotionScore: se.minEmotionScore, emotionBias: se.emotionBias },
-  tasks: { sentiment: se.sentiment, abuse: { threshold: abuse }, satisfaction },
+  customer: { minEmotionScore: se.minEmotionScore, emotionBias: se.emotionBias, derogationValence: abuse.derogationValence, derogationAnger: abuse.derogationAnger },
+  tasks: { sentiment: se.sentiment, abuse: abuse.cuts, satisfaction },
 };
 writeFileSync(`${root}packages/engine/data/tuning.json`, `${JSON.stringify(tuning, null, 2)}\n`);
 console.log('wrote packages/engine/data/tuning.json — now run npm run build:lexicons');

@@ -19,6 +19,7 @@ const FILES: Record<string, Column[]> = {
   techniques: ['string', 'string', 'number', 'string'],
   jargon: ['string', 'string'],
   stopwords: ['string'],
+  targets: ['string', 'string'],
 };
 
 function readTsv(path: string, columns: Column[]): (string | number)[][] {

@@ -88,8 +88,14 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
     const contributions: { at: number; emotion?: CueEmotion; weight: number; valence: number }[] = [];
     let sarcasm = false;
 
+    let target: Match<CustomerCue> | undefined;
+    let negative = 0;
     for (const m of matches as Match<CustomerCue>[]) {
       const cue = m.data;
+      if (cue.kind === 'target') {
+        target ??= m;
+        continue;
+      }
       if (cue.kind === 'modifier') {
         if (modEnd >= 0 && (m.start - modEnd > window || hasBreak(text, modEnd, m.start))) {
           negate = 1;
@@ -158,6 +164,13 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
       if (sarcasm && v > 0) v = -v * 0.5;
       if (emotion) raw[emotion] += c.weight * w;
       valence += v * w;
+      if (v < 0) negative += v * w;
+    }
+
+    // Target + derogation: a social group named in a strongly negative message is abuse even without a slur.
+    if (target && !signals.some((s) => s.id === 'abuse') && (negative <= -tuning.derogationValence || raw.anger >= tuning.derogationAnger)) {
+      const where = span(target.start, target.end);
+      signals.push({ id: 'abuse', span: where, text: original.slice(where.start, where.end), confidence: 0.6, severity: tuning.derogationSeverity, source: 'rule' });
     }
 
     // Typography: !!!, ???, CAPS raise arousal; they sharpen whatever the words say.

@@ -22,6 +22,10 @@ export interface CustomerTuning {
   emotionBias: Partial<Record<CueEmotion, number>>;
   /** Squashes summed valence into −1..1: v / sqrt(v² + alpha). */
   sentimentAlpha: number;
+  /** A named social group with negative valence at least this strong (or anger this high) is derogation. */
+  derogationValence: number;
+  derogationAnger: number;
+  derogationSeverity: number;
 }
 
 export const DEFAULT_CUSTOMER_TUNING: CustomerTuning = {
@@ -37,12 +41,16 @@ export const DEFAULT_CUSTOMER_TUNING: CustomerTuning = {
   minEmotionScore: 0.3,
   emotionBias: {},
   sentimentAlpha: 1,
+  derogationValence: 0.5,
+  derogationAnger: 0.4,
+  derogationSeverity: 0.5,
 };
 
 /** Decision thresholds for the evaluation tasks. */
 export interface TaskTuning {
   sentiment: { positive: number; negative: number };
-  abuse: { threshold: number };
+  /** Severity from which a message counts as abusive, per language of the message (mixed uses zh). */
+  abuse: { zh: number; en: number };
   satisfaction: { weights: Record<string, number>; bias: number; low: number; high: number };
   strategyPriority: string[];
   empathy: { erStrong: number; ipStrong: number; exStrong: number };
@@ -50,7 +58,7 @@ export interface TaskTuning {
 
 export const DEFAULT_TASK_TUNING: TaskTuning = {
   sentiment: { positive: 0.15, negative: -0.15 },
-  abuse: { threshold: 0.35 },
+  abuse: { zh: 0.4, en: 0.45 },
   satisfaction: {
     weights: { endSentiment: 1, turnaround: 0.4, empathy: 0.4, harmful: -0.15, signals: -0.3, resolved: 0.3 },
     bias: 0,

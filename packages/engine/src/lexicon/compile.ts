@@ -16,7 +16,8 @@ export type CustomerCue =
   | { kind: 'emotion'; emotion: CueEmotion; weight: number }
   | { kind: 'sentiment'; valence: number }
   | { kind: 'signal'; signal: SignalId; severity: number }
-  | { kind: 'modifier'; modifier: ModifierKind; factor: number };
+  | { kind: 'modifier'; modifier: ModifierKind; factor: number }
+  | { kind: 'target'; group: string };
 
 export type AgentCue =
   | { kind: 'technique'; id: string; confidence: number; rewrite: string; source: 'lexicon' | 'guidelines' }
@@ -93,6 +94,7 @@ export function compileLexicon(raw: RawLexicon, guidelines: Guidelines = {}): Co
     }
     for (const [term, plain] of lang.jargon) agent.push({ pattern: term, data: { kind: 'jargon', plain, source: 'lexicon' } });
     for (const [word] of lang.stopwords) stopwords.add(word);
+    for (const [pattern, group] of lang.targets) customer.push({ pattern, data: { kind: 'target', group } });
   }
 
   for (const item of guidelines.doSay ?? []) {

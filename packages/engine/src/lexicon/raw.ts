@@ -42,6 +42,7 @@ export interface RawLanguageLexicon {
   techniques: [pattern: string, technique: string, confidence: number, rewrite: string][];
   jargon: [term: string, plain: string][];
   stopwords: [word: string][];
+  targets: [pattern: string, group: string][];
 }
 
 export interface RawPattern {

@@ -61,7 +61,8 @@ export function createPredictor({ analyzeCustomer, agent, analyzeConversation, t
         const c = analyzeCustomer(text);
         let score = 0;
         for (const s of c.signals) if (ABUSIVE.has(s.id)) score = Math.max(score, s.severity);
-        return { id: row.id, label: score >= tuning.abuse.threshold ? 'abusive' : 'clean', score: round(score) };
+        const threshold = c.lang === 'en' ? tuning.abuse.en : tuning.abuse.zh;
+        return { id: row.id, label: score >= threshold ? 'abusive' : 'clean', score: round(score) };
       }
       case 'strategy': {
         const a = agent.analyzeAgent(text, contextTurns(row.context));
