@@ -18,6 +18,7 @@ const SIGNAL_EMOTION: Record<SignalId, [CueEmotion, number]> = {
   churn_risk: ['frustration', 0.35],
 };
 
+const NEGATABLE_SIGNALS = new Set<SignalId>(['escalation_threat', 'churn_risk', 'manager_request']);
 const NEGATIVE: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion'];
 const CUE_EMOTIONS: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion', 'satisfaction'];
 
@@ -109,7 +110,8 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
         modEnd = m.end;
         continue;
       }
-      const modified = modEnd >= 0 && m.start - modEnd <= window && !hasBreak(text, modEnd, m.start);
+      const gap = modEnd >= 0 ? m.start - modEnd : Infinity;
+      const modified = gap <= window && !hasBreak(text, modEnd, m.start);
       const n = modified ? negate : 1;
       const s = modified ? scale : 1;
       negate = 1;
@@ -119,7 +121,8 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
       const shown = original.slice(where.start, where.end);
 
       if (cue.kind === 'signal') {
-        if (n < 0 && cue.signal !== 'abuse') continue;
+        // Only a negator right before it cancels a stated intention ("不会投诉"); "信不信我弄死你" stays a threat.
+        if (n < 0 && NEGATABLE_SIGNALS.has(cue.signal) && gap <= 3) continue;
         if (cue.signal === 'sarcasm') sarcasm = true;
         signals.push({ id: cue.signal, span: where, text: shown, confidence: Math.min(1, 0.5 + cue.severity / 2), severity: cue.severity, source: 'lexicon' });
         const [emotion, weight] = SIGNAL_EMOTION[cue.signal];
