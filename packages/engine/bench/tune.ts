@@ -90,10 +90,11 @@ function tuneSentimentAndEmotion() {
     const gold = goldLabel(map, 'emotion', 'en_emotion_goemotions', row);
     if (gold === null) return [];
     const raw = Object.fromEntries(Object.entries(c.scores).map(([e, v]) => [e, -Math.log(Math.max(1e-9, 1 - v))]));
-    return [{ gold, raw }];
+    return [{ gold, raw, s: c.sentiment }];
   });
   const scoredAs = map.emotion.scored_as;
-  const predict = (raw: Record<string, number>, min: number, bias: Record<string, number>) => {
+  let fallback = DEFAULT_CUSTOMER_TUNING.sentimentFallback;
+  const predict = (raw: Record<string, number>, s: number, min: number, bias: Record<string, number>) => {
     let best = 'neutral';
     let top = -1;
     for (const [e, r] of Object.entries(raw)) {
@@ -103,9 +104,10 @@ function tuneSentimentAndEmotion() {
         best = e;
       }
     }
-    return scoredAs[top >= min ? best : 'neutral'] ?? 'neutral';
+    const label = top >= min ? best : Math.abs(s) >= fallback ? (s > 0 ? 'satisfaction' : 'frustration') : 'neutral';
+    return scoredAs[label] ?? 'neutral';
   };
-  const evalEmotion = (min: number, bias: Record<string, number>) => score(emo.map((r) => r.gold), emo.map((r) => predict(r.raw, min, bias))).macroF1;
+  const evalEmotion = (min: number, bias: Record<string, number>) => score(emo.map((r) => r.gold), emo.map((r) => predict(r.raw, r.s, min, bias))).macroF1;
   let min = DEFAULT_CUSTOMER_TUNING.minEmotionScore;
   const bias: Record<string, number> = { anger: 1, frustration: 1, anxiety: 1, sadness: 1, confusion: 1, satisfaction: 1 };
   let f = evalEmotion(min, bias);
@@ -114,6 +116,13 @@ function tuneSentimentAndEmotion() {
     for (const m of grid(0.1, 0.7, 0.05)) {
       const g = evalEmotion(m, bias);
       if (g > f) [f, min] = [g, m];
+    }
+    for (const fb of grid(0.1, 1, 0.05)) {
+      const previous = fallback;
+      fallback = fb;
+      const g = evalEmotion(min, bias);
+      if (g > f) f = g;
+      else fallback = previous;
     }
     for (const e of Object.keys(bias)) {
       for (const b of grid(0.5, 2, 0.1)) {
@@ -125,8 +134,8 @@ function tuneSentimentAndEmotion() {
       }
     }
   }
-  console.log(`emotion minScore ${min}, bias ${JSON.stringify(bias)} (train macro-F1 ${f.toFixed(3)})`);
-  return { sentiment: { positive: bestS.p, negative: bestS.n }, minEmotionScore: min, emotionBias: bias };
+  console.log(`emotion minScore ${min}, fallback ${fallback}, bias ${JSON.stringify(bias)} (train macro-F1 ${f.toFixed(3)})`);
+  return { sentiment: { positive: bestS.p, negative: bestS.n }, minEmotionScore: min, emotionBias: bias, sentimentFallback: fallback };
 }
 
 /** Least squares with a small ridge, solved by Gaussian elimination (features are few). */
@@ -184,7 +193,7 @@ const se = tuneSentimentAndEmotion();
 const satisfaction = tuneSatisfaction();
 const tuning = {
   about: 'Written by packages/engine/bench/tune.ts from train rows of COLD, Davidson, GoEmotions and the STC-3 annotations only. Do not edit by hand.',
-  customer: { minEmotionScore: se.minEmotionScore, emotionBias: se.emotionBias, derogationValence: abuse.derogationValence, derogationAnger: abuse.derogationAnger },
+  customer: { minEmotionScore: se.minEmotionScore, emotionBias: se.emotionBias, sentimentFallback: se.sentimentFallback, derogationValence: abuse.derogationValence, derogationAnger: abuse.derogationAnger },
   tasks: { sentiment: se.sentiment, abuse: abuse.cuts, satisfaction },
 };
 writeFileSync(`${root}packages/engine/data/tuning.json`, `${JSON.stringify(tuning, null, 2)}\n`);

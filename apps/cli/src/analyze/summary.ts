@@ -28,6 +28,7 @@ export class Summary {
   private readonly position: [number, number][] = Array.from({ length: 10 }, () => [0, 0]);
   private readonly agents = new Map<string, AgentAcc>();
   private worst: ConversationDigest[] = [];
+  private readonly langs = { zh: 0, en: 0 };
 
   constructor(
     private readonly catalogue: Readonly<Catalogue>,
@@ -41,6 +42,8 @@ export class Summary {
     this.scoreSum += s.total;
     this.histogram[Math.min(9, Math.floor(s.total / 10))]! += 1;
     this.satisfaction[s.satisfaction]++;
+    if (s.lang === 'en') this.langs.en++;
+    else if (s.lang !== 'unknown') this.langs.zh++;
     for (const [e, n] of Object.entries(s.emotions)) this.emotions[e as Emotion] += n;
     for (const [id, n] of Object.entries(s.signals)) this.signals[id as SignalId] += n;
     for (const [id, n] of Object.entries(s.techniques)) this.techniques.set(id, (this.techniques.get(id) ?? 0) + n);
@@ -82,6 +85,11 @@ export class Summary {
     return this.conversations;
   }
 
+  /** The language most conversations are in (the report's language when none is asked for). */
+  get majorityLang(): 'zh' | 'en' {
+    return this.langs.en > this.langs.zh ? 'en' : 'zh';
+  }
+
   report(meta: { source: string; skipped: number; lang: 'zh' | 'en'; generatedAt: string }): ReportData {
     const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
     const names = new Map(this.catalogue.techniques.map((t) => [t.id, t]));
@@ -120,7 +128,24 @@ export class Summary {
       satisfaction: { ...this.satisfaction },
       sentimentByPosition: this.position.map(([sum, n]) => (n === 0 ? 0 : round(sum / n, 3))),
       agents,
-      worst: this.worst,
+      worst: this.worst.map((w) => this.retitle(w, meta.lang)),
+    };
+  }
+
+  /** Highlight titles are written where the conversation was analysed; name them in the report's language. */
+  private retitle(digest: ConversationDigest, lang: 'zh' | 'en'): ConversationDigest {
+    const names = new Map<string, string>();
+    for (const t of this.catalogue.techniques) names.set(t.id, t.name[lang]);
+    for (const s of this.catalogue.signals) names.set(s.id, s.name[lang]);
+    return {
+      ...digest,
+      turns: digest.turns.map((turn) => ({
+        ...turn,
+        highlights: turn.highlights.map((h) => {
+          const rewrite = h.title.split(' → ')[1];
+          return { ...h, title: `${names.get(h.id) ?? h.id}${rewrite ? ` → ${rewrite}` : ''}` };
+        }),
+      })),
     };
   }
 }

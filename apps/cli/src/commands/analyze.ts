@@ -132,7 +132,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
     if (pool) await pool.destroy();
   }
 
-  const report = summary.report({ source: source.name, skipped: skips.count, lang, generatedAt: new Date().toISOString() });
+  const report = summary.report({ source: source.name, skipped: skips.count, lang: options.lang ?? summary.majorityLang, generatedAt: new Date().toISOString() });
   if (options.format === 'json') await sink.write(`${first ? '{"conversations":[' : ''}\n],"summary":${JSON.stringify({ ...report, worst: report.worst.map((w) => w.id) })}}\n`);
   else if (options.format === 'html') await sink.write(renderHtmlReport(report));
   else if (options.format === 'text') await sink.write(renderTextReport(report));

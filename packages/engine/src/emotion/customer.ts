@@ -1,5 +1,5 @@
 import type { CompiledLexicon, CustomerCue } from '../lexicon/compile.js';
-import { dropContained, type Match } from '../match/matcher.js';
+import { dropOverlapping, type Match } from '../match/matcher.js';
 import { detectLanguage } from '../text/language.js';
 import type { Normalize } from '../text/normalize.js';
 import type { CueEmotion, CustomerAnalysis, Emotion, Finding, SignalFinding, SignalId } from '../types.js';
@@ -19,7 +19,6 @@ const SIGNAL_EMOTION: Record<SignalId, [CueEmotion, number]> = {
 };
 
 const NEGATABLE_SIGNALS = new Set<SignalId>(['escalation_threat', 'churn_risk', 'manager_request']);
-const NEGATIVE: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion'];
 const CUE_EMOTIONS: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion', 'satisfaction'];
 
 function isClauseBreak(code: number): boolean {
@@ -72,7 +71,7 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
   return function analyzeCustomer(original: string): CustomerAnalysis {
     const { text, map } = normalize(original);
     const span = (start: number, end: number) => ({ start: map[start] ?? 0, end: map[end] ?? original.length });
-    const matches = dropContained(lexicon.customer.match(text));
+    const matches = dropOverlapping(lexicon.customer.match(text));
 
     const raw: Record<CueEmotion, number> = { anger: 0, frustration: 0, anxiety: 0, sadness: 0, confusion: 0, satisfaction: 0 };
     const signals: SignalFinding[] = [];
@@ -90,6 +89,10 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
     let sarcasm = false;
 
     let target: Match<CustomerCue> | undefined;
+    let cueStart = -1;
+    let cueGap = Infinity;
+    let n = 1;
+    let s = 1;
     let negative = 0;
     for (const m of matches as Match<CustomerCue>[]) {
       const cue = m.data;
@@ -110,13 +113,19 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
         modEnd = m.end;
         continue;
       }
-      const gap = modEnd >= 0 ? m.start - modEnd : Infinity;
-      const modified = gap <= window && !hasBreak(text, modEnd, m.start);
-      const n = modified ? negate : 1;
-      const s = modified ? scale : 1;
-      negate = 1;
-      scale = 1;
-      modEnd = -1;
+      // Cues sharing one span (an emotion and a sentiment for 满意) share its modifiers.
+      if (m.start !== cueStart) {
+        const gap = modEnd >= 0 ? m.start - modEnd : Infinity;
+        const modified = gap <= window && !hasBreak(text, modEnd, m.start);
+        cueGap = gap;
+        n = modified ? negate : 1;
+        s = modified ? scale : 1;
+        cueStart = m.start;
+        negate = 1;
+        scale = 1;
+        modEnd = -1;
+      }
+      const gap = cueGap;
       const where = span(m.start, m.end);
       const shown = original.slice(where.start, where.end);
 
@@ -194,22 +203,30 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
     }
     if (bangs >= 3 && raw.satisfaction === 0) raw.frustration += tuning.exclamationFrustration;
 
+    const lang = detectLanguage(text);
+    // The per-emotion biases are fitted on English data (GoEmotions); Chinese keeps the lexicon's own weights.
+    const bias = lang === 'en' ? tuning.emotionBias : {};
     const scores = { anger: 0, frustration: 0, anxiety: 0, sadness: 0, confusion: 0, satisfaction: 0 } as Record<CueEmotion, number>;
     let best: CueEmotion = 'anger';
     for (const e of CUE_EMOTIONS) {
-      scores[e] = 1 - Math.exp(-raw[e] * arousal * (tuning.emotionBias[e] ?? 1));
+      scores[e] = 1 - Math.exp(-raw[e] * arousal * (bias[e] ?? 1));
       if (scores[e] > scores[best]) best = e;
     }
     const top = scores[best];
-    const emotion: Emotion = top >= tuning.minEmotionScore ? best : 'neutral';
-    const negativeMass = NEGATIVE.reduce((sum, e) => sum + raw[e], 0);
-    const v = valence * (valence < 0 ? arousal : 1) - (negativeMass > 0 && valence === 0 ? 0.3 * negativeMass : 0);
+    const v = valence * (valence < 0 ? arousal : 1);
     const sentiment = v / Math.sqrt(v * v + tuning.sentimentAlpha);
+    let emotion: Emotion = top >= tuning.minEmotionScore ? best : 'neutral';
+    let intensity = emotion === 'neutral' ? 0 : Math.min(1, top);
+    // Evaluative words without an emotion cue still say how the customer feels: pleased or fed up.
+    if (emotion === 'neutral' && Math.abs(sentiment) >= tuning.sentimentFallback) {
+      emotion = sentiment > 0 ? 'satisfaction' : 'frustration';
+      intensity = Math.min(1, Math.abs(sentiment) * 0.6);
+    }
 
     return {
-      lang: detectLanguage(text),
+      lang,
       emotion,
-      intensity: emotion === 'neutral' ? 0 : Math.min(1, top),
+      intensity,
       sentiment: Math.round(sentiment * 1000) / 1000,
       scores,
       signals,

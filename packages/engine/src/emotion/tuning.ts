@@ -18,7 +18,7 @@ export interface CustomerTuning {
   questionRunConfusion: number;
   /** Below this score the message is `neutral`. */
   minEmotionScore: number;
-  /** Per-emotion multipliers (base rates differ between cues). */
+  /** Per-emotion multipliers for English messages (base rates differ between cues). */
   emotionBias: Partial<Record<CueEmotion, number>>;
   /** Squashes summed valence into −1..1: v / sqrt(v² + alpha). */
   sentimentAlpha: number;
@@ -26,6 +26,8 @@ export interface CustomerTuning {
   derogationValence: number;
   derogationAnger: number;
   derogationSeverity: number;
+  /** With no emotion cue, |sentiment| at least this reads as satisfaction or frustration. */
+  sentimentFallback: number;
 }
 
 export const DEFAULT_CUSTOMER_TUNING: CustomerTuning = {
@@ -44,6 +46,7 @@ export const DEFAULT_CUSTOMER_TUNING: CustomerTuning = {
   derogationValence: 0.5,
   derogationAnger: 0.4,
   derogationSeverity: 0.5,
+  sentimentFallback: 0.5,
 };
 
 /** Decision thresholds for the evaluation tasks. */

@@ -225,3 +225,21 @@ export function dropContained<T>(matches: Match<T>[]): Match<T>[] {
   }
   return kept;
 }
+
+/**
+ * Leftmost-longest selection: drops every match that starts inside an earlier kept one, so "not happy"
+ * hides "happy with"; matches with the same span are kept together.
+ */
+export function dropOverlapping<T>(matches: Match<T>[]): Match<T>[] {
+  if (matches.length < 2) return matches;
+  const kept: Match<T>[] = [];
+  let lastStart = -1;
+  let lastEnd = -1;
+  for (const m of matches) {
+    if (m.start < lastEnd && !(m.start === lastStart && m.end === lastEnd)) continue;
+    kept.push(m);
+    lastStart = m.start;
+    lastEnd = m.end;
+  }
+  return kept;
+}
