@@ -69,18 +69,18 @@ export const DEFAULT_TASK_TUNING: TaskTuning = {
     high: 0.25,
   },
   strategyPriority: [
+    'self_disclosure',
     'paraphrase',
     'acknowledge_emotion',
     'sincere_apology',
-    'self_disclosure',
-    'open_question',
-    'confirm_understanding',
-    'closed_question',
-    'dismissive_question',
     'suggestion',
     'positive_no',
     'information',
     'expectation_setting',
+    'open_question',
+    'confirm_understanding',
+    'dismissive_question',
+    'closed_question',
     'reassurance',
     'positive_assurance',
     'ownership',
@@ -88,7 +88,10 @@ export const DEFAULT_TASK_TUNING: TaskTuning = {
     'verbal_nod',
     'other',
   ],
-  empathy: { erStrong: 1.5, ipStrong: 1.5, exStrong: 1.5 },
+
+  // Hand-set from the EPITOME definitions: one clear interpretation or question is already "strong";
+  // an emotional reaction needs more than one cue to be.
+  empathy: { erStrong: 1.5, ipStrong: 0.5, exStrong: 0.35 },
 };
 
 export interface Tuning {

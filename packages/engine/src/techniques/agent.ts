@@ -20,6 +20,14 @@ const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 const SOLUTION = new Set(['suggestion', 'information', 'positive_no', 'expectation_setting']);
 const EMPATHY_FIRST = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase', 'verbal_nod', 'confirm_understanding']);
 const QUESTION_IDS = new Set(['open_question', 'confirm_understanding', 'dismissive_question', 'recap_and_offer']);
+const ACT_RULES: readonly [kind: string, technique: string][] = [
+  ['act_self_disclosure', 'self_disclosure'],
+  ['act_suggestion', 'suggestion'],
+  ['act_information', 'information'],
+  ['act_reassurance', 'reassurance'],
+  ['act_reflection', 'acknowledge_emotion'],
+  ['act_restatement', 'paraphrase'],
+];
 const NEGATION_REACH_ZH = 2;
 const NEGATION_REACH_EN = 7;
 const REPEATED_SENTENCE = 10;
@@ -122,6 +130,12 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     }
 
     for (const hit of regexHits(lexicon.patterns.unfilled_template, text)) add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
+    // Generic wording of support acts (first-person experience, modal advice, facts, feelings named back).
+    for (const [kind, id] of ACT_RULES) {
+      if (findings.some((f) => f.id === id)) continue;
+      const hit = regexHits(lexicon.patterns[kind], text)[0];
+      if (hit) add(id, hit.start, hit.end, hit.p.confidence, 'rule');
+    }
     if (!findings.some((f) => f.id === 'recap_and_offer')) {
       const offer = regexHits(lexicon.patterns.offer_help, text)[0];
       if (offer) add('recap_and_offer', offer.start, offer.end, offer.p.confidence, 'rule');
@@ -280,7 +294,11 @@ function level(sum: number, strong: number): 0 | 1 | 2 {
   return sum >= strong ? 2 : 1;
 }
 
-/** EPITOME mechanisms from techniques: emotional reactions, interpretations, explorations. */
+/**
+ * EPITOME mechanisms from techniques (Sharma et al. 2020): emotional reactions are the responder's own
+ * warmth (acknowledging, apologising, reassuring); interpretations show understanding of the seeker's
+ * experience (restating, naming their feelings back, sharing a similar one); explorations ask about it.
+ */
 function empathyLevels(findings: TechniqueFinding[], tuning: TaskTuning): EmpathyLevels {
   let er = 0;
   let ip = 0;
@@ -288,6 +306,10 @@ function empathyLevels(findings: TechniqueFinding[], tuning: TaskTuning): Empath
   for (const f of findings) {
     switch (f.id) {
       case 'acknowledge_emotion':
+        er += f.confidence;
+        // Naming the customer's feeling back ("you must feel…") is also an interpretation.
+        if (f.source === 'rule') ip += f.confidence;
+        break;
       case 'sincere_apology':
         er += f.confidence;
         break;
