@@ -17,7 +17,20 @@ describe('tongli analyze', () => {
   it('writes JSON where every conversation has its id and every message its emotion, signals and techniques', async () => {
     const { code, stdout } = await runCli(['analyze', EXAMPLES, '--format', 'json']);
     expect(code).toBe(0);
-    const doc = JSON.parse(stdout) as { conversations: { id: string; messages: { role: string; emotion?: string; intensity?: number; signals: unknown[]; techniques: { id: string; span: { start: number } }[] }[]; qa: { total: number; points: { evidence: unknown[] }[] } }[]; summary: { totals: { conversations: number } } };
+    const doc = JSON.parse(stdout) as {
+      conversations: {
+        id: string;
+        messages: {
+          role: string;
+          emotion?: string;
+          intensity?: number;
+          signals: unknown[];
+          techniques: { id: string; span: { start: number } }[];
+        }[];
+        qa: { total: number; points: { evidence: unknown[] }[] };
+      }[];
+      summary: { totals: { conversations: number } };
+    };
     expect(doc.conversations).toHaveLength(24);
     expect(doc.summary.totals.conversations).toBe(24);
     for (const c of doc.conversations) {
@@ -83,7 +96,14 @@ describe('tongli analyze', () => {
   });
 
   it('renders hostile customer text safely in the HTML report', async () => {
-    const row = JSON.stringify({ id: '<b>x</b>', agent: '<img src=x onerror=alert(1)>', turns: [{ role: 'customer', text: '<script>alert(1)</script> 你们太差劲了！！' }, { role: 'agent', text: '给您带来的不便深表歉意' }] });
+    const row = JSON.stringify({
+      id: '<b>x</b>',
+      agent: '<img src=x onerror=alert(1)>',
+      turns: [
+        { role: 'customer', text: '<script>alert(1)</script> 你们太差劲了！！' },
+        { role: 'agent', text: '给您带来的不便深表歉意' },
+      ],
+    });
     const out = tempFile('report.html', '');
     const { code } = await runCli(['analyze', tempFile('hostile.jsonl', `${row}\n`), '--format', 'html', '--out', out]);
     expect(code).toBe(0);
@@ -105,10 +125,17 @@ describe('tongli analyze', () => {
 
 describe('tongli predict', () => {
   it('writes one JSON line per row with id, label and score', async () => {
-    const rows = ['{"id":"a","text":"气死我了，第三次打电话了！！！"}', '{"id":"b","text":"太感谢了，问题解决了"}', '{"id":"c","text":"Thanks so much, you saved my day!"}'].join('\n');
+    const rows = [
+      '{"id":"a","text":"气死我了，第三次打电话了！！！"}',
+      '{"id":"b","text":"太感谢了，问题解决了"}',
+      '{"id":"c","text":"Thanks so much, you saved my day!"}',
+    ].join('\n');
     const { code, stdout } = await runCli(['predict', 'emotion', tempFile('rows.jsonl', rows)]);
     expect(code).toBe(0);
-    const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string; score: number });
+    const out = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; label: string; score: number });
     expect(out.map((o) => o.id)).toEqual(['a', 'b', 'c']);
     expect(['anger', 'frustration']).toContain(out[0]?.label);
     expect(out[1]?.label).toBe('satisfaction');
@@ -116,7 +143,10 @@ describe('tongli predict', () => {
   });
 
   it('predicts every task', async () => {
-    const text = tempFile('t.jsonl', '{"id":"1","text":"That must be so hard. What happened next?","context":"I lost my job today and I feel awful"}\n');
+    const text = tempFile(
+      't.jsonl',
+      '{"id":"1","text":"That must be so hard. What happened next?","context":"I lost my job today and I feel awful"}\n',
+    );
     for (const task of ['sentiment', 'abuse', 'strategy']) {
       const { code, stdout } = await runCli(['predict', task, text]);
       expect(code).toBe(0);
@@ -125,7 +155,10 @@ describe('tongli predict', () => {
     const empathy = JSON.parse((await runCli(['predict', 'empathy', text])).stdout) as Record<string, number>;
     expect(empathy.emotional_reactions).toBeGreaterThan(0);
     expect(empathy.explorations).toBeGreaterThan(0);
-    const dialogue = tempFile('d.jsonl', '{"id":"d","turns":[{"role":"customer","text":"refund still not here!!"},{"role":"agent","text":"I am so sorry, I have processed it now."},{"role":"customer","text":"Great, thank you so much!"}]}\n');
+    const dialogue = tempFile(
+      'd.jsonl',
+      '{"id":"d","turns":[{"role":"customer","text":"refund still not here!!"},{"role":"agent","text":"I am so sorry, I have processed it now."},{"role":"customer","text":"Great, thank you so much!"}]}\n',
+    );
     const sat = JSON.parse((await runCli(['predict', 'satisfaction', dialogue])).stdout) as { label: string };
     expect(['satisfied', 'neutral', 'dissatisfied']).toContain(sat.label);
   });
@@ -141,7 +174,14 @@ describe.runIf(existsSync(`${DATA}/tasks.json`))('tongli eval', () => {
   it('scores the test rows of a set with the tasks.json mapping', async () => {
     const { code, stdout } = await runCli(['eval', 'sentiment', `${DATA}/zh_sentiment_waimai.jsonl`, '--json']);
     expect(code).toBe(0);
-    const r = JSON.parse(stdout) as { task: string; n: number; accuracy: number; macroF1: number; perLabel: Record<string, unknown>; msgsPerSec: number };
+    const r = JSON.parse(stdout) as {
+      task: string;
+      n: number;
+      accuracy: number;
+      macroF1: number;
+      perLabel: Record<string, unknown>;
+      msgsPerSec: number;
+    };
     expect(r.task).toBe('sentiment');
     expect(r.n).toBeGreaterThan(500);
     expect(Object.keys(r.perLabel).sort()).toEqual(['negative', 'positive']);
@@ -152,9 +192,18 @@ describe.runIf(existsSync(`${DATA}/tasks.json`))('tongli eval', () => {
 
 describe('tongli coach', () => {
   it('lists every technique with span and confidence, and hints with rewrites', async () => {
-    const { code, stdout } = await runCli(['coach', '给您带来的不便深表歉意，这个没办法', '--customer', '我等了三天了，气死我了！！', '--json']);
+    const { code, stdout } = await runCli([
+      'coach',
+      '给您带来的不便深表歉意，这个没办法',
+      '--customer',
+      '我等了三天了，气死我了！！',
+      '--json',
+    ]);
     expect(code).toBe(0);
-    const r = JSON.parse(stdout) as { techniques: { id: string; span: { start: number; end: number }; confidence: number }[]; hints: { id: string; kind: string; rewrite?: string }[] };
+    const r = JSON.parse(stdout) as {
+      techniques: { id: string; span: { start: number; end: number }; confidence: number }[];
+      hints: { id: string; kind: string; rewrite?: string }[];
+    };
     expect(r.techniques.map((t) => t.id)).toEqual(expect.arrayContaining(['non_apology', 'blunt_no']));
     for (const t of r.techniques) expect(t.confidence).toBeGreaterThan(0);
     expect(r.hints.find((h) => h.id === 'non_apology')?.rewrite).toBeTruthy();

@@ -80,9 +80,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const file = positionals[0];
         if (!file) throw usageError('analyze needs a FILE (or - for stdin)');
         const format = (values.format as string | undefined) ?? 'text';
-        if (!['text', 'json', 'csv', 'html'].includes(format)) throw usageError(`--format must be text, json, csv or html (got "${format}")`);
+        if (!['text', 'json', 'csv', 'html'].includes(format))
+          throw usageError(`--format must be text, json, csv or html (got "${format}")`);
         const inputFormat = values['input-format'] as string | undefined;
-        if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') throw usageError('--input-format must be jsonl or csv');
+        if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv')
+          throw usageError('--input-format must be jsonl or csv');
         const lang = values.lang as string | undefined;
         if (lang !== undefined && lang !== 'zh' && lang !== 'en') throw usageError('--lang must be zh or en');
         const started = process.hrtime.bigint();
@@ -114,7 +116,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runPredict(task, file, engineFiles(values), io, values.quiet === true);
       }
       case 'eval': {
-        const { values, positionals } = parse(rest, { ...COMMON, json: { type: 'boolean' }, map: { type: 'string' }, set: { type: 'string' }, split: { type: 'string' } });
+        const { values, positionals } = parse(rest, {
+          ...COMMON,
+          json: { type: 'boolean' },
+          map: { type: 'string' },
+          set: { type: 'string' },
+          split: { type: 'string' },
+        });
         const task = parseTask(positionals[0]);
         const file = positionals[1];
         if (!file) throw usageError('eval needs TASK and FILE');
@@ -134,7 +142,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'coach': {
-        const { values, positionals } = parse(rest, { ...COMMON, customer: { type: 'string', short: 'c' }, name: { type: 'string' }, json: { type: 'boolean' } });
+        const { values, positionals } = parse(rest, {
+          ...COMMON,
+          customer: { type: 'string', short: 'c' },
+          name: { type: 'string' },
+          json: { type: 'boolean' },
+        });
         const draft = positionals.join(' ');
         return runCoach(
           {
@@ -152,7 +165,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runBench({ json: values.json === true, large: positiveInt(values.large as string | undefined, '--large', 0) }, io);
       }
       case 'serve':
-        throw new CliError('not_available', 'serve: the platform server is not part of this release yet; use analyze, coach, predict or eval', 1);
+        throw new CliError(
+          'not_available',
+          'serve: the platform server is not part of this release yet; use analyze, coach, predict or eval',
+          1,
+        );
       default:
         throw usageError(`unknown command "${command}"; run tongli --help`);
     }

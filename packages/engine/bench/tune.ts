@@ -21,7 +21,13 @@ const analyzer = createAnalyzer({
   tuning: { customer: { ...DEFAULT_CUSTOMER_TUNING }, tasks: { ...DEFAULT_TASK_TUNING } },
 });
 
-type Row = GoldRow & { id: string; text?: string; split?: string; turns?: { role: 'customer' | 'agent'; text: string }[]; quality?: { S?: { mean?: number } } };
+type Row = GoldRow & {
+  id: string;
+  text?: string;
+  split?: string;
+  turns?: { role: 'customer' | 'agent'; text: string }[];
+  quality?: { S?: { mean?: number } };
+};
 
 /** Train rows only: this script must never see a test row. */
 function trainRows(set: string): Row[] {
@@ -32,14 +38,16 @@ function trainRows(set: string): Row[] {
     .filter((r) => r.split === 'train');
 }
 
-const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
+const grid = (from: number, to: number, step: number) =>
+  Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
 
 /** Per-language abuse cut (zh on COLD, en on Davidson) and the target + derogation rule, on train rows. */
 function tuneAbuse() {
-  const load = (set: string) => trainRows(set).flatMap((row) => {
-    const gold = goldLabel(map, 'abuse', set, row);
-    return gold === null ? [] : [{ gold, text: row.text ?? '' }];
-  });
+  const load = (set: string) =>
+    trainRows(set).flatMap((row) => {
+      const gold = goldLabel(map, 'abuse', set, row);
+      return gold === null ? [] : [{ gold, text: row.text ?? '' }];
+    });
   const cold = load('zh_offensive_cold');
   const davidson = load('en_offensive_davidson');
   const severity = (a: typeof analyzer, text: string) => {
@@ -50,7 +58,10 @@ function tuneAbuse() {
   const bestCut = (rows: { gold: string; s: number }[]) => {
     let best = { t: 0.5, f: -1 };
     for (const t of grid(0.05, 0.95, 0.05)) {
-      const f = score(rows.map((r) => r.gold), rows.map((r) => (r.s >= t ? 'abusive' : 'clean'))).macroF1;
+      const f = score(
+        rows.map((r) => r.gold),
+        rows.map((r) => (r.s >= t ? 'abusive' : 'clean')),
+      ).macroF1;
       if (f > best.f) best = { t, f };
     }
     return best;
@@ -60,14 +71,19 @@ function tuneAbuse() {
     for (const anger of grid(0.2, 1.2, 0.2)) {
       const a = createAnalyzer({
         segmenter: { cut: (t) => jieba.cut(t) },
-        tuning: { customer: { ...DEFAULT_CUSTOMER_TUNING, derogationValence: valence, derogationAnger: anger, derogationSeverity: 0.5 }, tasks: { ...DEFAULT_TASK_TUNING } },
+        tuning: {
+          customer: { ...DEFAULT_CUSTOMER_TUNING, derogationValence: valence, derogationAnger: anger, derogationSeverity: 0.5 },
+          tasks: { ...DEFAULT_TASK_TUNING },
+        },
       });
       const zh = bestCut(cold.map((r) => ({ gold: r.gold, s: severity(a, r.text) })));
       if (zh.f > best.zh.f) best = { valence, anger, zh };
     }
   }
   const en = bestCut(davidson.map((r) => ({ gold: r.gold, s: severity(analyzer, r.text) })));
-  console.log(`abuse cut zh ${best.zh.t} (COLD train macro-F1 ${best.zh.f.toFixed(3)}), en ${en.t} (Davidson train ${en.f.toFixed(3)}); derogation valence ${best.valence}, anger ${best.anger}`);
+  console.log(
+    `abuse cut zh ${best.zh.t} (COLD train macro-F1 ${best.zh.f.toFixed(3)}), en ${en.t} (Davidson train ${en.f.toFixed(3)}); derogation valence ${best.valence}, anger ${best.anger}`,
+  );
   return { cuts: { zh: best.zh.t, en: en.t }, derogationValence: best.valence, derogationAnger: best.anger };
 }
 
@@ -80,7 +96,10 @@ function tuneSentimentAndEmotion() {
   let bestS = { p: 0.15, n: -0.15, f: -1 };
   for (const p of grid(0, 0.6, 0.025)) {
     for (const n of grid(-0.6, 0, 0.025)) {
-      const f = score(sent.map((r) => r.gold), sent.map((r) => (r.s > p ? 'positive' : r.s < n ? 'negative' : 'neutral'))).macroF1;
+      const f = score(
+        sent.map((r) => r.gold),
+        sent.map((r) => (r.s > p ? 'positive' : r.s < n ? 'negative' : 'neutral')),
+      ).macroF1;
       if (f > bestS.f) bestS = { p, n, f };
     }
   }
@@ -107,7 +126,11 @@ function tuneSentimentAndEmotion() {
     const label = top >= min ? best : Math.abs(s) >= fallback ? (s > 0 ? 'satisfaction' : 'frustration') : 'neutral';
     return scoredAs[label] ?? 'neutral';
   };
-  const evalEmotion = (min: number, bias: Record<string, number>) => score(emo.map((r) => r.gold), emo.map((r) => predict(r.raw, r.s, min, bias))).macroF1;
+  const evalEmotion = (min: number, bias: Record<string, number>) =>
+    score(
+      emo.map((r) => r.gold),
+      emo.map((r) => predict(r.raw, r.s, min, bias)),
+    ).macroF1;
   let min = DEFAULT_CUSTOMER_TUNING.minEmotionScore;
   const bias: Record<string, number> = { anger: 1, frustration: 1, anxiety: 1, sadness: 1, confusion: 1, satisfaction: 1 };
   let f = evalEmotion(min, bias);
@@ -164,7 +187,21 @@ function ridge(x: number[][], y: number[], lambda: number): number[] {
 }
 
 function tuneSatisfaction() {
-  const names = ['endSentiment', 'meanSentiment', 'minSentiment', 'turnaround', 'empathy', 'harmful', 'good', 'signals', 'repeat', 'resolved', 'endSatisfaction', 'endUpset', 'agentTurns'];
+  const names = [
+    'endSentiment',
+    'meanSentiment',
+    'minSentiment',
+    'turnaround',
+    'empathy',
+    'harmful',
+    'good',
+    'signals',
+    'repeat',
+    'resolved',
+    'endSatisfaction',
+    'endUpset',
+    'agentTurns',
+  ];
   const rows = ['zh_helpdesk_stc3_dialogues', 'en_helpdesk_stc3_dialogues'].flatMap((set) =>
     trainRows(set).flatMap((row) => {
       const gold = goldLabel(map, 'satisfaction', set, row);
@@ -173,18 +210,27 @@ function tuneSatisfaction() {
       return [{ gold, mean: Number(row.quality?.S?.mean ?? 0), x: names.map((n) => c.satisfaction.features[n] ?? 0) }];
     }),
   );
-  const [bias = 0, ...w] = ridge(rows.map((r) => r.x), rows.map((r) => r.mean), 1);
+  const [bias = 0, ...w] = ridge(
+    rows.map((r) => r.x),
+    rows.map((r) => r.mean),
+    1,
+  );
   const weights = Object.fromEntries(names.map((n, i) => [n, Math.round((w[i] ?? 0) * 1000) / 1000]));
   const s = rows.map((r) => bias + r.x.reduce((sum, v, i) => sum + v * (w[i] ?? 0), 0));
   let best = { low: -0.5, high: 0.5, f: -1 };
   for (const low of grid(-1.5, 0.5, 0.025)) {
     for (const high of grid(-0.5, 1.5, 0.025)) {
       if (high <= low) continue;
-      const f = score(rows.map((r) => r.gold), s.map((v) => (v <= low ? 'dissatisfied' : v >= high ? 'satisfied' : 'neutral'))).macroF1;
+      const f = score(
+        rows.map((r) => r.gold),
+        s.map((v) => (v <= low ? 'dissatisfied' : v >= high ? 'satisfied' : 'neutral')),
+      ).macroF1;
       if (f > best.f) best = { low, high, f };
     }
   }
-  console.log(`satisfaction weights ${JSON.stringify(weights)}, bias ${bias.toFixed(3)}, cuts ${best.low} / ${best.high} (train macro-F1 ${best.f.toFixed(3)})`);
+  console.log(
+    `satisfaction weights ${JSON.stringify(weights)}, bias ${bias.toFixed(3)}, cuts ${best.low} / ${best.high} (train macro-F1 ${best.f.toFixed(3)})`,
+  );
   return { weights, bias: Math.round(bias * 1000) / 1000, low: best.low, high: best.high };
 }
 
@@ -192,8 +238,15 @@ const abuse = tuneAbuse();
 const se = tuneSentimentAndEmotion();
 const satisfaction = tuneSatisfaction();
 const tuning = {
-  about: 'Written by packages/engine/bench/tune.ts from train rows of COLD, Davidson, GoEmotions and the STC-3 annotations only. Do not edit by hand.',
-  customer: { minEmotionScore: se.minEmotionScore, emotionBias: se.emotionBias, sentimentFallback: se.sentimentFallback, derogationValence: abuse.derogationValence, derogationAnger: abuse.derogationAnger },
+  about:
+    'Written by packages/engine/bench/tune.ts from train rows of COLD, Davidson, GoEmotions and the STC-3 annotations only. Do not edit by hand.',
+  customer: {
+    minEmotionScore: se.minEmotionScore,
+    emotionBias: se.emotionBias,
+    sentimentFallback: se.sentimentFallback,
+    derogationValence: abuse.derogationValence,
+    derogationAnger: abuse.derogationAnger,
+  },
   tasks: { sentiment: se.sentiment, abuse: abuse.cuts, satisfaction },
 };
 writeFileSync(`${root}packages/engine/data/tuning.json`, `${JSON.stringify(tuning, null, 2)}\n`);

@@ -69,7 +69,13 @@ describe('the engine never throws and is deterministic', () => {
     expect(c.emotion).not.toBe('neutral');
     const a = analyzer.analyzeAgent(big, { customer: big });
     expect(a.techniques.length).toBeGreaterThanOrEqual(0);
-    const conv = analyzer.analyzeConversation({ id: 'big', turns: [{ role: 'customer', text: big }, { role: 'agent', text: big }] });
+    const conv = analyzer.analyzeConversation({
+      id: 'big',
+      turns: [
+        { role: 'customer', text: big },
+        { role: 'agent', text: big },
+      ],
+    });
     expect(conv.messages).toHaveLength(2);
   });
 

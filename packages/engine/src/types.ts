@@ -2,15 +2,7 @@
 
 export type Lang = 'zh' | 'en' | 'mixed' | 'unknown';
 
-export const EMOTIONS = [
-  'anger',
-  'frustration',
-  'anxiety',
-  'sadness',
-  'confusion',
-  'satisfaction',
-  'neutral',
-] as const;
+export const EMOTIONS = ['anger', 'frustration', 'anxiety', 'sadness', 'confusion', 'satisfaction', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 export type CueEmotion = Exclude<Emotion, 'neutral'>;
 
@@ -29,17 +21,7 @@ export type SignalId = (typeof SIGNALS)[number];
 
 export type Polarity = 'good' | 'harmful' | 'neutral';
 
-export const STAGES = [
-  'greet',
-  'listen',
-  'acknowledge',
-  'restate',
-  'confirm',
-  'propose',
-  'agree',
-  'recap',
-  'offer_help',
-] as const;
+export const STAGES = ['greet', 'listen', 'acknowledge', 'restate', 'confirm', 'propose', 'agree', 'recap', 'offer_help'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** A half-open range [start, end) of UTF-16 code units in the ORIGINAL text. */

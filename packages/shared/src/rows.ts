@@ -20,7 +20,11 @@ export const DialogueRowSchema = z
     turns: z.array(
       z
         .object({
-          role: z.string().transform((r) => (/^(agent|helpdesk|supporter|listener|staff|assistant|客服|坐席|座席)$/i.test(r.trim()) ? 'agent' : 'customer')),
+          role: z
+            .string()
+            .transform((r) =>
+              /^(agent|helpdesk|supporter|listener|staff|assistant|客服|坐席|座席)$/i.test(r.trim()) ? 'agent' : 'customer',
+            ),
           text: z.string(),
         })
         .passthrough(),

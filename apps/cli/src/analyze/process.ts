@@ -76,7 +76,13 @@ function statsOf(input: InputDialogue, a: ConversationAnalysis): ConversationSta
     emotions,
     signals,
     techniques,
-    criteria: a.scorecard.points.map((p) => ({ id: p.criterion, name: p.name, weight: p.weight, score: p.score, applicable: p.applicable })),
+    criteria: a.scorecard.points.map((p) => ({
+      id: p.criterion,
+      name: p.name,
+      weight: p.weight,
+      score: p.score,
+      applicable: p.applicable,
+    })),
     upset,
     calmed: upset && a.turnaround >= 0.3,
     position,
@@ -98,10 +104,16 @@ function digestOf(input: InputDialogue, a: ConversationAnalysis, analyzer: Analy
     turns: input.turns.map((turn, index) => {
       const m = a.messages[index];
       const highlights: Highlight[] = [];
-      for (const s of m?.customer?.signals ?? []) highlights.push({ ...s.span, id: s.id, polarity: 'signal', title: names.get(s.id) ?? s.id });
+      for (const s of m?.customer?.signals ?? [])
+        highlights.push({ ...s.span, id: s.id, polarity: 'signal', title: names.get(s.id) ?? s.id });
       for (const t of m?.agent?.techniques ?? []) {
         if (t.span.end - t.span.start >= turn.text.length && t.polarity !== 'harmful') continue;
-        highlights.push({ ...t.span, id: t.id, polarity: t.polarity, title: `${names.get(t.id) ?? t.id}${t.rewrite ? ` → ${t.rewrite}` : ''}` });
+        highlights.push({
+          ...t.span,
+          id: t.id,
+          polarity: t.polarity,
+          title: `${names.get(t.id) ?? t.id}${t.rewrite ? ` → ${t.rewrite}` : ''}`,
+        });
       }
       const out: ConversationDigest['turns'][number] = { role: turn.role, text: turn.text, highlights };
       if (m?.customer) {
@@ -114,7 +126,12 @@ function digestOf(input: InputDialogue, a: ConversationAnalysis, analyzer: Analy
 }
 
 /** Analyses a batch of conversations: stats for the summary, serialised rows, and the batch's worst few. */
-export function processBatch(items: readonly (InputDialogue | RawLine)[], analyzer: Analyzer, options: ProcessOptions, sourceName = 'input'): BatchResult {
+export function processBatch(
+  items: readonly (InputDialogue | RawLine)[],
+  analyzer: Analyzer,
+  options: ProcessOptions,
+  sourceName = 'input',
+): BatchResult {
   const skipped: string[] = [];
   const dialogues: InputDialogue[] = [];
   for (const item of items) {
@@ -124,14 +141,24 @@ export function processBatch(items: readonly (InputDialogue | RawLine)[], analyz
     }
     const parsed = parseJsonLine(sourceName, item.line, item.text);
     if (parsed.kind === 'dialogue') dialogues.push(parsed.dialogue);
-    else skipped.push(parsed.kind === 'error' ? parsed.message : `${sourceName}:${item.line}: a message row among whole conversations; put it in its conversation's "turns"`);
+    else
+      skipped.push(
+        parsed.kind === 'error'
+          ? parsed.message
+          : `${sourceName}:${item.line}: a message row among whole conversations; put it in its conversation's "turns"`,
+      );
   }
   const stats: ConversationStats[] = [];
   const output: string[] = [];
   const csvRows: (string | number)[][] = [];
   const candidates: { total: number; input: InputDialogue; analysis: ConversationAnalysis }[] = [];
   for (const input of dialogues) {
-    const dialogue = { id: input.id, turns: input.turns, ...(input.customerName ? { customerName: input.customerName } : {}), ...(input.agent ? { agent: input.agent } : {}) };
+    const dialogue = {
+      id: input.id,
+      turns: input.turns,
+      ...(input.customerName ? { customerName: input.customerName } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
+    };
     const analysis = analyzer.analyzeConversation(dialogue);
     stats.push(statsOf(input, analysis));
     if (options.format === 'json') output.push(JSON.stringify(presentConversation(input, analysis)));

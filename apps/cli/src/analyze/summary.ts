@@ -61,7 +61,16 @@ export class Summary {
         p[1] += n;
       }
     });
-    const agent = this.agents.get(s.agent) ?? { conversations: 0, score: 0, empathy: 0, good: 0, harmful: 0, abuse: 0, upset: 0, calmed: 0 };
+    const agent = this.agents.get(s.agent) ?? {
+      conversations: 0,
+      score: 0,
+      empathy: 0,
+      good: 0,
+      harmful: 0,
+      abuse: 0,
+      upset: 0,
+      calmed: 0,
+    };
     agent.conversations++;
     agent.score += s.total;
     agent.empathy += s.empathyScore;
@@ -122,7 +131,12 @@ export class Summary {
       techniques: [...this.techniques.entries()]
         .map(([id, count]) => ({ id, count, name: names.get(id)?.name[meta.lang] ?? id, polarity: names.get(id)?.polarity ?? 'neutral' }))
         .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)),
-      criteria: [...this.criteria.entries()].map(([id, c]) => ({ id, name: c.name, weight: c.weight, mean: round(c.n === 0 ? 0 : c.sum / c.n, 2) })),
+      criteria: [...this.criteria.entries()].map(([id, c]) => ({
+        id,
+        name: c.name,
+        weight: c.weight,
+        mean: round(c.n === 0 ? 0 : c.sum / c.n, 2),
+      })),
       meanScore: this.conversations === 0 ? 0 : round(this.scoreSum / this.conversations),
       scoreHistogram: [...this.histogram],
       satisfaction: { ...this.satisfaction },

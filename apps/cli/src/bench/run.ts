@@ -44,7 +44,10 @@ export function measureSpeed(size = 20000): SpeedFigures {
   });
   const dialogues = Array.from({ length: size / 10 }, (_, d) => ({
     id: `d${d}`,
-    turns: Array.from({ length: 10 }, (_, t) => ({ role: t % 2 === 0 ? ('customer' as const) : ('agent' as const), text: (t % 2 === 0 ? customer : agent)[(d * 10 + t) % size] ?? '' })),
+    turns: Array.from({ length: 10 }, (_, t) => ({
+      role: t % 2 === 0 ? ('customer' as const) : ('agent' as const),
+      text: (t % 2 === 0 ? customer : agent)[(d * 10 + t) % size] ?? '',
+    })),
   }));
   const d = timeIt(dialogues.length, (i) => analyzer.analyzeConversation(dialogues[i] ?? { id: '', turns: [] }));
 
@@ -62,7 +65,12 @@ export function measureSpeed(size = 20000): SpeedFigures {
     customerMsgsPerSec: Math.round(size / c),
     agentMsgsPerSec: Math.round(size / a),
     conversationMsgsPerSec: Math.round((dialogues.length * 10) / d),
-    coachLatencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: percentile(latencies, 1) },
+    coachLatencyMs: {
+      p50: percentile(latencies, 0.5),
+      p95: percentile(latencies, 0.95),
+      p99: percentile(latencies, 0.99),
+      max: percentile(latencies, 1),
+    },
     coachDraftChars: draft.length,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     messageChars,

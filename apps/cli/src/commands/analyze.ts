@@ -61,7 +61,10 @@ function workerUrl(): string | undefined {
 }
 
 /** `tongli analyze FILE`: streams conversations, scores them (in worker threads for large inputs), writes a report. */
-export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export async function runAnalyze(
+  options: AnalyzeOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
   const source = await openText(options.file);
   if (source.encoding === 'gb18030' && !options.quiet) io.stderr.write(`tongli: ${source.name}: decoding as GB18030 (GBK)\n`);
   if (options.format === 'html' && !options.out && (io.stdout as NodeJS.WriteStream).isTTY) {
@@ -72,22 +75,33 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
   });
   const format = options.inputFormat ?? guessFormat(source.name, source.firstChar);
   const lang = options.lang ?? 'zh';
-  const processOptions: ProcessOptions = { format: options.format, worst: options.format === 'html' || options.format === 'text' ? options.worst : 0, lang };
+  const processOptions: ProcessOptions = {
+    format: options.format,
+    worst: options.format === 'html' || options.format === 'text' ? options.worst : 0,
+    lang,
+  };
   const summary = new Summary(CATALOGUE, options.worst);
   const sink = createSink(options.out, io.stdout);
   const progress = createProgress(io.stderr, !options.quiet);
 
   const threads = options.workers ?? Math.max(1, availableParallelism());
   const url = workerUrl();
-  const useWorkers = url !== undefined && threads > 1 && (options.workers !== undefined || source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
+  const useWorkers =
+    url !== undefined &&
+    threads > 1 &&
+    (options.workers !== undefined || source.size === undefined || source.size > WORKER_THRESHOLD_BYTES);
   if (useWorkers) validateEngineFiles(options.files);
   // A capped heap per worker makes V8 collect early, which keeps the whole run well under 500 MB.
   const pool = useWorkers
-    ? new Piscina<WorkerTask, BatchResult>({ filename: url, minThreads: threads, maxThreads: threads, resourceLimits: { maxOldGenerationSizeMb: 128 } })
+    ? new Piscina<WorkerTask, BatchResult>({
+        filename: url,
+        minThreads: threads,
+        maxThreads: threads,
+        resourceLimits: { maxOldGenerationSizeMb: 128 },
+      })
     : undefined;
   // Built only when this thread analyses; with workers each thread has its own.
   const analyzer = pool ? undefined : createCliAnalyzer(options.files);
-
 
   let first = true;
   async function emit(result: BatchResult): Promise<void> {
@@ -132,15 +146,26 @@ export async function runAnalyze(options: AnalyzeOptions, io: { stdout: NodeJS.W
     if (pool) await pool.destroy();
   }
 
-  const report = summary.report({ source: source.name, skipped: skips.count, lang: options.lang ?? summary.majorityLang, generatedAt: new Date().toISOString() });
-  if (options.format === 'json') await sink.write(`${first ? '{"conversations":[' : ''}\n],"summary":${JSON.stringify({ ...report, worst: report.worst.map((w) => w.id) })}}\n`);
+  const report = summary.report({
+    source: source.name,
+    skipped: skips.count,
+    lang: options.lang ?? summary.majorityLang,
+    generatedAt: new Date().toISOString(),
+  });
+  if (options.format === 'json')
+    await sink.write(
+      `${first ? '{"conversations":[' : ''}\n],"summary":${JSON.stringify({ ...report, worst: report.worst.map((w) => w.id) })}}\n`,
+    );
   else if (options.format === 'html') await sink.write(renderHtmlReport(report));
   else if (options.format === 'text') await sink.write(renderTextReport(report));
   await sink.close();
 
-  if (skips.count > 0 && !options.quiet) io.stderr.write(`tongli: ${source.name}: ${summary.count} conversations analysed, ${skips.count} rows skipped\n`);
+  if (skips.count > 0 && !options.quiet)
+    io.stderr.write(`tongli: ${source.name}: ${summary.count} conversations analysed, ${skips.count} rows skipped\n`);
   if (summary.count === 0) {
-    throw skips.count > 0 ? inputError(`${source.name}: nothing usable was read (${skips.count} rows skipped)`) : inputError(`${source.name}: no conversations found`);
+    throw skips.count > 0
+      ? inputError(`${source.name}: nothing usable was read (${skips.count} rows skipped)`)
+      : inputError(`${source.name}: no conversations found`);
   }
   if (options.out && !options.quiet) io.stderr.write(`tongli: wrote ${options.out}\n`);
   return 0;

@@ -34,14 +34,23 @@ async function measureAnalyze(dialogues: number): Promise<Record<string, number>
     const line = stderr.split('\n').find((l) => l.startsWith('TONGLI_STATS '));
     const stats = line ? (JSON.parse(line.slice('TONGLI_STATS '.length)) as Record<string, number>) : {};
     if (code !== 0) throw new Error(`analyze exited with ${code}: ${stderr.slice(0, 300)}`);
-    return { dialogues, messages: stats.messages ?? dialogues * 10, seconds: Math.round(seconds * 10) / 10, peakRssMB: stats.peakRssMB ?? 0, msgsPerSec: Math.round((stats.messages ?? dialogues * 10) / seconds) };
+    return {
+      dialogues,
+      messages: stats.messages ?? dialogues * 10,
+      seconds: Math.round(seconds * 10) / 10,
+      peakRssMB: stats.peakRssMB ?? 0,
+      msgsPerSec: Math.round((stats.messages ?? dialogues * 10) / seconds),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** `tongli bench`: messages per second, coach latency percentiles, peak memory; `--large N` adds a batch run. */
-export async function runBench(options: BenchOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function runBench(
+  options: BenchOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
   const speed = measureSpeed();
   const result: Record<string, unknown> = { ...speed };
   if (options.large > 0) result.analyze = await measureAnalyze(options.large);
@@ -57,7 +66,10 @@ export async function runBench(options: BenchOptions, io: { stdout: NodeJS.Writa
     `peak memory           ${speed.peakRssMB} MB`,
   ];
   const large = result.analyze as Record<string, number> | undefined;
-  if (large) lines.push(`analyze ${large.dialogues} dialogues (${large.messages} msgs): ${large.seconds} s, ${large.msgsPerSec} msgs/s, peak ${large.peakRssMB} MB`);
+  if (large)
+    lines.push(
+      `analyze ${large.dialogues} dialogues (${large.messages} msgs): ${large.seconds} s, ${large.msgsPerSec} msgs/s, peak ${large.peakRssMB} MB`,
+    );
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

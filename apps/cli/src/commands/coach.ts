@@ -28,7 +28,9 @@ export function runCoach(options: CoachOptions, io: { stdout: NodeJS.WritableStr
   const zh = result.lang !== 'en';
   const lines: string[] = [];
   if (result.customer) {
-    lines.push(`${zh ? '客户' : 'Customer'}: ${result.customer.emotion} (${Math.round(result.customer.intensity * 100)}%)${result.customer.signals.length ? ` · ${[...new Set(result.customer.signals.map((s) => s.id))].join(', ')}` : ''}`);
+    lines.push(
+      `${zh ? '客户' : 'Customer'}: ${result.customer.emotion} (${Math.round(result.customer.intensity * 100)}%)${result.customer.signals.length ? ` · ${[...new Set(result.customer.signals.map((s) => s.id))].join(', ')}` : ''}`,
+    );
   }
   lines.push(`${zh ? '草稿同理心得分' : 'Draft empathy score'}: ${result.empathyScore > 0 ? '+' : ''}${result.empathyScore}`);
   for (const t of result.techniques) lines.push(`  ${MARK[t.polarity]} ${t.id.padEnd(24)} “${t.text.replace(/\s+/g, ' ').slice(0, 60)}”`);

@@ -18,7 +18,9 @@ export interface EvalOptions {
 }
 
 function loadMap(options: EvalOptions): TaskMap {
-  const candidates = options.map ? [options.map] : [join(dirname(options.file), 'tasks.json'), join(process.cwd(), '../shared/data/tasks.json')];
+  const candidates = options.map
+    ? [options.map]
+    : [join(dirname(options.file), 'tasks.json'), join(process.cwd(), '../shared/data/tasks.json')];
   const path = candidates.find((p) => existsSync(p));
   if (!path) throw inputError(`no label mapping found: pass --map path/to/tasks.json`);
   try {
@@ -33,7 +35,8 @@ export async function runEval(options: EvalOptions, io: { stdout: NodeJS.Writabl
   const map = loadMap(options);
   const set = options.set ?? basename(options.file).replace(/\.(jsonl|json|ndjson)$/i, '');
   const sets = setsOf(map, options.task);
-  if (!sets.includes(set)) throw inputError(`set "${set}" has no ${options.task} mapping in tasks.json (known: ${sets.join(', ')}); name it with --set`);
+  if (!sets.includes(set))
+    throw inputError(`set "${set}" has no ${options.task} mapping in tasks.json (known: ${sets.join(', ')}); name it with --set`);
   const analyzer = createCliAnalyzer(options.files);
   const source = await openText(options.file);
   const skips = new Skips((m) => io.stderr.write(`tongli: skipped ${m}\n`));
@@ -60,7 +63,8 @@ export async function runEval(options: EvalOptions, io: { stdout: NodeJS.Writabl
       means.push(Number(quality?.S?.mean ?? 0));
     }
   }
-  if (gold.length === 0) throw inputError(`${source.name}: no labelled ${options.split === 'all' ? '' : `${options.split} `}rows for ${options.task}`);
+  if (gold.length === 0)
+    throw inputError(`${source.name}: no labelled ${options.split === 'all' ? '' : `${options.split} `}rows for ${options.task}`);
   const labels =
     options.task === 'empathy' ? ['0', '1', '2'] : options.task === 'sentiment' && binary ? ['negative', 'positive'] : undefined;
   const figures = score(gold, predicted, labels);
@@ -78,8 +82,13 @@ export async function runEval(options: EvalOptions, io: { stdout: NodeJS.Writabl
   if (options.task === 'satisfaction') result.spearman = spearman(scores, means);
   if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else {
-    io.stdout.write(`${options.task} on ${set} (${options.split}, n=${figures.n}): macro-F1 ${figures.macroF1.toFixed(3)}, accuracy ${figures.accuracy.toFixed(3)}${result.spearman !== undefined ? `, Spearman ρ ${Number(result.spearman).toFixed(3)}` : ''}, ${String(result.msgsPerSec)} msgs/s\n`);
-    for (const [label, f] of Object.entries(figures.perLabel)) io.stdout.write(`  ${label.padEnd(30)} P ${f.precision.toFixed(3)}  R ${f.recall.toFixed(3)}  F1 ${f.f1.toFixed(3)}  n ${f.support}\n`);
+    io.stdout.write(
+      `${options.task} on ${set} (${options.split}, n=${figures.n}): macro-F1 ${figures.macroF1.toFixed(3)}, accuracy ${figures.accuracy.toFixed(3)}${result.spearman !== undefined ? `, Spearman ρ ${Number(result.spearman).toFixed(3)}` : ''}, ${String(result.msgsPerSec)} msgs/s\n`,
+    );
+    for (const [label, f] of Object.entries(figures.perLabel))
+      io.stdout.write(
+        `  ${label.padEnd(30)} P ${f.precision.toFixed(3)}  R ${f.recall.toFixed(3)}  F1 ${f.f1.toFixed(3)}  n ${f.support}\n`,
+      );
   }
   return 0;
 }

@@ -6,12 +6,19 @@ import { readTaskRows } from '../io/rows.js';
 import { Skips } from '../io/skips.js';
 
 export function parseTask(value: string | undefined): Task {
-  if (!value || !(TASKS as readonly string[]).includes(value)) throw usageError(`TASK must be one of ${TASKS.join(', ')}${value ? ` (got "${value}")` : ''}`);
+  if (!value || !(TASKS as readonly string[]).includes(value))
+    throw usageError(`TASK must be one of ${TASKS.join(', ')}${value ? ` (got "${value}")` : ''}`);
   return value as Task;
 }
 
 /** `tongli predict TASK FILE`: one JSON line per input row with its id and the product's label and score. */
-export async function runPredict(task: Task, file: string, files: EngineFiles, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, quiet = false): Promise<number> {
+export async function runPredict(
+  task: Task,
+  file: string,
+  files: EngineFiles,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  quiet = false,
+): Promise<number> {
   const analyzer = createCliAnalyzer(files);
   const source = await openText(file);
   const skips = new Skips((m) => {

@@ -19,7 +19,19 @@ export interface InputDialogue {
 export type InputFormat = 'jsonl' | 'csv';
 
 const COLUMN_ALIASES: Record<string, string[]> = {
-  conversation_id: ['conversation_id', 'conversation', 'conversationid', 'dialogue_id', 'dialog_id', 'ticket_id', 'session_id', 'chat_id', '会话id', '会话编号', '工单号'],
+  conversation_id: [
+    'conversation_id',
+    'conversation',
+    'conversationid',
+    'dialogue_id',
+    'dialog_id',
+    'ticket_id',
+    'session_id',
+    'chat_id',
+    '会话id',
+    '会话编号',
+    '工单号',
+  ],
   role: ['role', 'sender', 'from', 'author_type', 'speaker_role', '角色', '发送方'],
   text: ['text', 'message', 'content', 'body', 'utterance', '内容', '文本', '消息'],
   agent: ['agent', 'agent_name', 'agent_id', 'assignee', '坐席', '座席', '客服'],
@@ -54,7 +66,10 @@ class Grouper {
       this.current = undefined;
     }
     if (!this.current) {
-      if (this.finished.has(id)) this.skips.add(`${this.name}:${line}: rows of conversation ${id} are not contiguous; this part is analysed as a separate conversation`);
+      if (this.finished.has(id))
+        this.skips.add(
+          `${this.name}:${line}: rows of conversation ${id} are not contiguous; this part is analysed as a separate conversation`,
+        );
       this.current = { id, turns: [] };
     }
     if (meta.agent && role === 'agent' && !this.current.agent) this.current.agent = meta.agent;
@@ -93,7 +108,10 @@ export function parseJsonLine(name: string, line: number, text: string): ParsedL
       if (typeof row.customer === 'string') meta.customer = row.customer;
       return { kind: 'message', id: String(id), role, text: row.text, meta };
     }
-    return { kind: 'error', message: `${name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}` };
+    return {
+      kind: 'error',
+      message: `${name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}`,
+    };
   }
   const parsed = DialogueRowSchema.safeParse(value);
   if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error)}` };
@@ -133,7 +151,12 @@ async function* readJsonl(source: TextSource, skips: Skips, raw: boolean): Async
 }
 
 function resolveColumns(header: string[], name: string): Record<string, number> {
-  const normalized = header.map((h) => h.replace(/^\ufeff/, '').trim().toLowerCase());
+  const normalized = header.map((h) =>
+    h
+      .replace(/^\ufeff/, '')
+      .trim()
+      .toLowerCase(),
+  );
   const found: Record<string, number> = {};
   for (const [column, aliases] of Object.entries(COLUMN_ALIASES)) {
     const index = normalized.findIndex((h) => aliases.includes(h));
@@ -141,14 +164,24 @@ function resolveColumns(header: string[], name: string): Record<string, number> 
   }
   const missing = ['conversation_id', 'role', 'text'].filter((c) => found[c] === undefined);
   if (missing.length > 0) {
-    throw inputError(`${name}: missing column ${missing.join(', ')} (found: ${normalized.join(', ') || 'none'}); expected conversation_id, role, text`);
+    throw inputError(
+      `${name}: missing column ${missing.join(', ')} (found: ${normalized.join(', ') || 'none'}); expected conversation_id, role, text`,
+    );
   }
   return found;
 }
 
 async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputDialogue> {
   const delimiter = /\.tsv$/i.test(source.name) ? '\t' : ',';
-  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true, bom: true, max_record_size: 16 * 1024 * 1024 });
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+    bom: true,
+    max_record_size: 16 * 1024 * 1024,
+  });
   parser.on('skip', (error: Error & { lines?: number }) => skips.add(`${source.name}:${error.lines ?? '?'}: ${error.message}`));
   Readable.from(source.chunks).pipe(parser);
   const grouper = new Grouper(source.name, skips);

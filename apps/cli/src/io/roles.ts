@@ -1,6 +1,21 @@
 import type { Role } from '@tongli/engine';
 
-const AGENT = new Set(['agent', 'helpdesk', 'supporter', 'listener', 'staff', 'assistant', 'operator', 'rep', 'support', 'csr', '客服', '坐席', '座席', '客服代表']);
+const AGENT = new Set([
+  'agent',
+  'helpdesk',
+  'supporter',
+  'listener',
+  'staff',
+  'assistant',
+  'operator',
+  'rep',
+  'support',
+  'csr',
+  '客服',
+  '坐席',
+  '座席',
+  '客服代表',
+]);
 const CUSTOMER = new Set(['customer', 'user', 'client', 'seeker', 'speaker', 'visitor', 'caller', 'guest', '客户', '用户', '顾客', '访客']);
 
 /** Maps the role names found in exports onto customer / agent; null for anything else (system notes, bots). */

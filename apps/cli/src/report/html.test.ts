@@ -41,7 +41,13 @@ function createDigest(overrides: Partial<ConversationDigest> = {}): Conversation
     satisfaction: 'dissatisfied',
     turnaround: -0.3,
     turns: [
-      { role: 'customer', text: '我已经打了三次电话了！', emotion: 'anger', intensity: 0.8, highlights: [createHighlight(0, 3, 'signal', '重复来电')] },
+      {
+        role: 'customer',
+        text: '我已经打了三次电话了！',
+        emotion: 'anger',
+        intensity: 0.8,
+        highlights: [createHighlight(0, 3, 'signal', '重复来电')],
+      },
       { role: 'agent', text: '这不是我们的问题。', highlights: [createHighlight(0, 8, 'harmful', '推卸责任')] },
     ],
     points: [
@@ -114,7 +120,10 @@ describe('renderHtmlReport', () => {
       it('lists one row per agent', () => {
         expect(html).toContain('<th scope="row">张伟</th>');
         expect(html).toContain('<th scope="row">李娜</th>');
-        const agentTable = html.slice(html.indexOf('<table class="agents">'), html.indexOf('</table>', html.indexOf('<table class="agents">')));
+        const agentTable = html.slice(
+          html.indexOf('<table class="agents">'),
+          html.indexOf('</table>', html.indexOf('<table class="agents">')),
+        );
         expect(agentTable.match(/<tr>/g)?.length).toBe(3);
       });
 
@@ -140,7 +149,9 @@ describe('renderHtmlReport', () => {
         generatedAt: HOSTILE,
         techniques: [{ id: 'x', name: HOSTILE, polarity: 'harmful', count: 3 }],
         criteria: [{ id: 'y', name: HOSTILE, weight: 10, mean: 0.5 }],
-        agents: [{ agent: HOSTILE, conversations: 1, meanScore: 10, meanEmpathy: 0, good: 0, harmful: 1, abuseExposure: 0, turnaroundRate: 0 }],
+        agents: [
+          { agent: HOSTILE, conversations: 1, meanScore: 10, meanEmpathy: 0, good: 0, harmful: 1, abuseExposure: 0, turnaroundRate: 0 },
+        ],
         worst: [
           createDigest({
             id: HOSTILE,
@@ -175,9 +186,7 @@ describe('renderHtmlReport', () => {
       createHighlight(OVERLAP_TEXT.length - 3, OVERLAP_TEXT.length + 50, 'harmful', '越界结尾'),
       createHighlight(Number.NaN, 4, 'harmful', '无效'),
     ];
-    const html = renderHtmlReport(
-      createReport({ worst: [createDigest({ turns: [{ role: 'agent', text: OVERLAP_TEXT, highlights }] })] }),
-    );
+    const html = renderHtmlReport(createReport({ worst: [createDigest({ turns: [{ role: 'agent', text: OVERLAP_TEXT, highlights }] })] }));
     expect(turnTexts(html)).toEqual([OVERLAP_TEXT]);
     expect(html).not.toContain('<mark class="hl hl-harmful" title="反向"');
     expect(html).not.toContain('无效');

@@ -172,8 +172,7 @@ const LABELS: Record<Lang, Labels> = {
     turnaroundRate: 'Turnaround rate',
     signals: 'Risk signals',
     otherSignals: 'Other signals',
-    selfHarmAlert: (n) =>
-      `${n} customer message(s) suggest self-harm. Review them now and follow the escalation procedure.`,
+    selfHarmAlert: (n) => `${n} customer message(s) suggest self-harm. Review them now and follow the escalation procedure.`,
     worst: 'Conversations to review',
     worstHint: 'The lowest-scoring conversations. Highlight colours:',
     noWorst: 'No conversations to review in this batch.',
@@ -419,9 +418,7 @@ function safeCount(n: unknown): number {
 }
 
 function renderHeader(data: ReportData, t: Labels, fmt: Formatters): string {
-  const detail = t.messagesDetail
-    .replace('{c}', fmt.int(data.totals.customerMessages))
-    .replace('{a}', fmt.int(data.totals.agentMessages));
+  const detail = t.messagesDetail.replace('{c}', fmt.int(data.totals.customerMessages)).replace('{a}', fmt.int(data.totals.agentMessages));
   const kpis: [string, string, string][] = [
     [t.conversations, fmt.int(data.totals.conversations), ''],
     [t.messages, fmt.int(data.totals.messages), detail],
@@ -482,14 +479,23 @@ function renderChart(option: EChartsOption, width: number, height: number): stri
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
 
 const valueAxis = { type: 'value' as const, splitLine: { lineStyle: { color: COLOURS.grid } }, axisLabel: { color: COLOURS.muted } };
-const categoryAxisStyle = { axisLine: { lineStyle: { color: COLOURS.grid } }, axisTick: { show: false }, axisLabel: { color: COLOURS.text } };
+const categoryAxisStyle = {
+  axisLine: { lineStyle: { color: COLOURS.grid } },
+  axisTick: { show: false },
+  axisLabel: { color: COLOURS.text },
+};
 
 function emotionOption(data: ReportData, t: Labels): EChartsOption | null {
   const values = EMOTIONS.map((e) => safeCount(data.emotions[e]));
   if (sum(values) === 0) return null;
   return {
     grid: { left: 16, right: 16, top: 24, bottom: 8 },
-    xAxis: { type: 'category', data: EMOTIONS.map((e) => t.emotions[e]), ...categoryAxisStyle, axisLabel: { interval: 0, color: COLOURS.text } },
+    xAxis: {
+      type: 'category',
+      data: EMOTIONS.map((e) => t.emotions[e]),
+      ...categoryAxisStyle,
+      axisLabel: { interval: 0, color: COLOURS.text },
+    },
     yAxis: { ...valueAxis, minInterval: 1 },
     series: [
       {
@@ -515,7 +521,12 @@ function scoreOption(data: ReportData): EChartsOption | null {
   const bounds = buckets.map((_, i) => [Math.round((i * 100) / n), Math.round(((i + 1) * 100) / n)] as const);
   return {
     grid: { left: 16, right: 16, top: 24, bottom: 8 },
-    xAxis: { type: 'category', data: bounds.map(([lo, hi]) => `${lo}–${hi}`), ...categoryAxisStyle, axisLabel: { interval: 0, color: COLOURS.text, fontSize: 11 } },
+    xAxis: {
+      type: 'category',
+      data: bounds.map(([lo, hi]) => `${lo}–${hi}`),
+      ...categoryAxisStyle,
+      axisLabel: { interval: 0, color: COLOURS.text, fontSize: 11 },
+    },
     yAxis: { ...valueAxis, minInterval: 1 },
     series: [
       {
@@ -555,7 +566,13 @@ function sentimentOption(data: ReportData, t: Labels): EChartsOption | null {
         lineStyle: { color: COLOURS.accent, width: 2.5 },
         itemStyle: { color: COLOURS.accent },
         areaStyle: { color: 'rgba(78, 121, 167, 0.12)', origin: 0 },
-        markLine: { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: COLOURS.neutral, type: 'dashed' }, data: [{ yAxis: 0 }] },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          label: { show: false },
+          lineStyle: { color: COLOURS.neutral, type: 'dashed' },
+          data: [{ yAxis: 0 }],
+        },
       },
     ],
   };
@@ -581,14 +598,24 @@ function techniqueOption(data: ReportData, t: Labels): EChartsOption | null {
     grid: { left: 16, right: 40, top: 36, bottom: 8 },
     legend: { top: 0, itemGap: 32, data: present.map((p) => t.polarity[p]), textStyle: { color: COLOURS.text } },
     xAxis: { ...valueAxis, minInterval: 1 },
-    yAxis: { type: 'category', data: top.map((x) => x.name || x.id), ...categoryAxisStyle, axisLabel: { interval: 0, color: COLOURS.text, width: 200, overflow: 'truncate' } },
+    yAxis: {
+      type: 'category',
+      data: top.map((x) => x.name || x.id),
+      ...categoryAxisStyle,
+      axisLabel: { interval: 0, color: COLOURS.text, width: 200, overflow: 'truncate' },
+    },
     series: present.map((p) => ({
       type: 'bar' as const,
       name: t.polarity[p],
       stack: 'count',
       barMaxWidth: 18,
       itemStyle: { color: COLOURS[p], borderRadius: [0, 3, 3, 0] },
-      label: { show: true, position: 'right' as const, color: COLOURS.muted, formatter: (v: { value: unknown }) => (Number(v.value) > 0 ? String(v.value) : '') },
+      label: {
+        show: true,
+        position: 'right' as const,
+        color: COLOURS.muted,
+        formatter: (v: { value: unknown }) => (Number(v.value) > 0 ? String(v.value) : ''),
+      },
       data: top.map((x) => (x.polarity === p ? x.count : 0)),
     })),
   };
@@ -650,13 +677,23 @@ function scoreClass(score: number): string {
 }
 
 function renderAgents(agents: readonly AgentRow[], t: Labels, fmt: Formatters): string {
-  const head = [t.agent, t.conversations, t.meanScore, t.meanEmpathy, t.goodTechniques, t.harmfulTechniques, t.abuseExposure, t.turnaroundRate];
+  const head = [
+    t.agent,
+    t.conversations,
+    t.meanScore,
+    t.meanEmpathy,
+    t.goodTechniques,
+    t.harmfulTechniques,
+    t.abuseExposure,
+    t.turnaroundRate,
+  ];
   const rows = agents.map(
-    (a) => `<tr><th scope="row">${escapeHtml(a.agent)}</th><td>${fmt.int(a.conversations)}</td><td class="score ${scoreClass(a.meanScore)}">${fmt.dec(
-      a.meanScore,
-    )}</td><td>${fmt.dec(a.meanEmpathy)}</td><td class="good">${fmt.int(a.good)}</td><td class="harmful">${fmt.int(a.harmful)}</td><td>${fmt.int(
-      a.abuseExposure,
-    )}</td><td>${fmt.pct(a.turnaroundRate)}</td></tr>`,
+    (a) =>
+      `<tr><th scope="row">${escapeHtml(a.agent)}</th><td>${fmt.int(a.conversations)}</td><td class="score ${scoreClass(a.meanScore)}">${fmt.dec(
+        a.meanScore,
+      )}</td><td>${fmt.dec(a.meanEmpathy)}</td><td class="good">${fmt.int(a.good)}</td><td class="harmful">${fmt.int(a.harmful)}</td><td>${fmt.int(
+        a.abuseExposure,
+      )}</td><td>${fmt.pct(a.turnaroundRate)}</td></tr>`,
   );
   const bodyRows = rows.length > 0 ? rows.join('\n') : `<tr><td colspan="${head.length}" class="empty">${escapeHtml(t.noData)}</td></tr>`;
   return `<section><h2>${escapeHtml(t.agents)}</h2><div class="card table-wrap"><table class="agents">
@@ -683,7 +720,8 @@ function renderWorst(worst: readonly ConversationDigest[], t: Labels, fmt: Forma
   const legend = (['harmful', 'signal', 'good', 'neutral'] as const)
     .map((p) => `<mark class="hl hl-${p}">${escapeHtml(t.polarity[p])}</mark>`)
     .join(' ');
-  const cards = worst.length > 0 ? worst.map((c) => renderDigest(c, t, fmt)).join('\n') : `<p class="card empty">${escapeHtml(t.noWorst)}</p>`;
+  const cards =
+    worst.length > 0 ? worst.map((c) => renderDigest(c, t, fmt)).join('\n') : `<p class="card empty">${escapeHtml(t.noWorst)}</p>`;
   return `<section><h2>${escapeHtml(t.worst)}</h2><p class="muted">${escapeHtml(t.worstHint)} ${legend}</p>
 ${cards}
 </section>`;

@@ -5,7 +5,16 @@ import type { AgentAnalysis, AgentContext, CustomerAnalysis, Hint } from '../typ
 
 const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 const ACKNOWLEDGES = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase']);
-const ALERTS = new Set(['abuse', 'threat', 'escalation_threat', 'self_harm', 'repeat_yourself', 'repeat_contact', 'manager_request', 'churn_risk']);
+const ALERTS = new Set([
+  'abuse',
+  'threat',
+  'escalation_threat',
+  'self_harm',
+  'repeat_yourself',
+  'repeat_contact',
+  'manager_request',
+  'churn_risk',
+]);
 
 export interface CoachResult extends AgentAnalysis {
   customer?: CustomerAnalysis;
@@ -39,14 +48,23 @@ export function createCoach(lexicon: CompiledLexicon, agent: AgentAnalyzer, anal
       const key = f.id;
       if (seen.has(key)) continue;
       seen.add(key);
-      const hint: Hint = { id: f.id, kind: 'avoid', message: text(f.id, 'suggestion', lang) || text(f.id, 'explanation', lang) || f.id, span: f.span };
+      const hint: Hint = {
+        id: f.id,
+        kind: 'avoid',
+        message: text(f.id, 'suggestion', lang) || text(f.id, 'explanation', lang) || f.id,
+        span: f.span,
+      };
       if (f.rewrite) hint.rewrite = f.id === 'jargon' ? draft.slice(0, f.span.start) + f.rewrite + draft.slice(f.span.end) : f.rewrite;
       hints.push(hint);
     }
     const ids = new Set(analysis.techniques.map((t) => t.id));
     if (customer && UPSET.has(customer.emotion) && customer.intensity >= 0.3 && ![...ACKNOWLEDGES].some((id) => ids.has(id))) {
       const emotion = lexicon.catalogue.emotions.find((e) => e.id === customer.emotion);
-      hints.push({ id: 'acknowledge_emotion', kind: 'do', message: emotion ? emotion.suggestion[lang] : text('acknowledge_emotion', 'suggestion', lang) });
+      hints.push({
+        id: 'acknowledge_emotion',
+        kind: 'do',
+        message: emotion ? emotion.suggestion[lang] : text('acknowledge_emotion', 'suggestion', lang),
+      });
     }
     const praised = new Set<string>();
     for (const f of analysis.techniques) {

@@ -101,7 +101,16 @@ describe('custom scorecards', () => {
       scorecard: {
         id: 'greeting-only',
         name: { zh: '问候', en: 'Greeting' },
-        criteria: [{ id: 'greeting', name: { zh: '问候', en: 'Greeting' }, weight: 1, applicable: 'always', base: 0, rules: [{ any: ['greeting'], effect: 1, reason: { zh: '问候', en: 'greeted' } }] }],
+        criteria: [
+          {
+            id: 'greeting',
+            name: { zh: '问候', en: 'Greeting' },
+            weight: 1,
+            applicable: 'always',
+            base: 0,
+            rules: [{ any: ['greeting'], effect: 1, reason: { zh: '问候', en: 'greeted' } }],
+          },
+        ],
       },
     });
     expect(custom.analyzeConversation(good).scorecard.total).toBe(100);

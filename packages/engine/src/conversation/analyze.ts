@@ -142,7 +142,18 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
       const idx = messages.findLastIndex((m) => m.role === 'customer');
       evidence.push({ message: messages[idx]?.index ?? 0, id: 'outcome:resolved', span: { start: 0, end: 0 }, text: '' });
     }
-    const lang: Lang = han === 0 && latin === 0 ? 'unknown' : han >= latin ? (latin > 0 ? (han > latin * 3 ? 'zh' : 'mixed') : 'zh') : han > 0 && latin < han * 3 ? 'mixed' : 'en';
+    const lang: Lang =
+      han === 0 && latin === 0
+        ? 'unknown'
+        : han >= latin
+          ? latin > 0
+            ? han > latin * 3
+              ? 'zh'
+              : 'mixed'
+            : 'zh'
+          : han > 0 && latin < han * 3
+            ? 'mixed'
+            : 'en';
     const empathyScore = good + harmful === 0 ? 0 : Math.round((100 * (good - harmful)) / (good + harmful));
     const sat = tuning.satisfaction;
     const sentiments = trajectory.map((p) => p.sentiment);
@@ -154,7 +165,10 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
       empathy: empathyScore / 100,
       harmful: Math.min(harmfulTotal, 5),
       good: Math.min(good, 8),
-      signals: Math.min(signals.abuse + signals.threat + signals.escalation_threat + signals.repeat_yourself + signals.manager_request + signals.churn_risk, 3),
+      signals: Math.min(
+        signals.abuse + signals.threat + signals.escalation_threat + signals.repeat_yourself + signals.manager_request + signals.churn_risk,
+        3,
+      ),
       repeat: Math.min(signals.repeat_contact + signals.repeat_yourself, 3),
       resolved: resolved ? 1 : 0,
       endSatisfaction: end?.emotion === 'satisfaction' ? 1 : 0,
@@ -177,7 +191,12 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
       structure,
       promises,
       empathyScore,
-      scorecard: scoreConversation(scorecard, { evidence, agentSpoke: previousAgent.length > 0, customerUpset, lang: lang === 'en' ? 'en' : 'zh' }),
+      scorecard: scoreConversation(scorecard, {
+        evidence,
+        agentSpoke: previousAgent.length > 0,
+        customerUpset,
+        lang: lang === 'en' ? 'en' : 'zh',
+      }),
       signals,
       satisfaction: { label, score: Math.round(score * 1000) / 1000, features },
       resolved,

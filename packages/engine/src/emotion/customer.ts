@@ -24,8 +24,15 @@ const CUE_EMOTIONS: readonly CueEmotion[] = ['anger', 'frustration', 'anxiety', 
 function isClauseBreak(code: number): boolean {
   // , . ! ? ; : newline and 。、；
   return (
-    code === 0x2c || code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3b || code === 0x0a ||
-    code === 0x3002 || code === 0x3001 || code === 0xff1b
+    code === 0x2c ||
+    code === 0x2e ||
+    code === 0x21 ||
+    code === 0x3f ||
+    code === 0x3b ||
+    code === 0x0a ||
+    code === 0x3002 ||
+    code === 0x3001 ||
+    code === 0xff1b
   );
 }
 
@@ -133,7 +140,14 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
         // Only a negator right before it cancels a stated intention ("不会投诉"); "信不信我弄死你" stays a threat.
         if (n < 0 && NEGATABLE_SIGNALS.has(cue.signal) && gap <= 3) continue;
         if (cue.signal === 'sarcasm') sarcasm = true;
-        signals.push({ id: cue.signal, span: where, text: shown, confidence: Math.min(1, 0.5 + cue.severity / 2), severity: cue.severity, source: 'lexicon' });
+        signals.push({
+          id: cue.signal,
+          span: where,
+          text: shown,
+          confidence: Math.min(1, 0.5 + cue.severity / 2),
+          severity: cue.severity,
+          source: 'lexicon',
+        });
         const [emotion, weight] = SIGNAL_EMOTION[cue.signal];
         contributions.push({ at: m.start, emotion, weight: weight * cue.severity, valence: -0.6 * cue.severity });
         continue;
@@ -143,7 +157,13 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
         if (cue.valence === 0) continue;
         const v = n < 0 ? cue.valence * n * tuning.negatedValence : cue.valence * n;
         contributions.push({ at: m.start, weight: 0, valence: v * s });
-        cues.push({ id: v >= 0 ? 'sentiment:+' : 'sentiment:-', span: where, text: shown, confidence: Math.min(1, Math.abs(v * s)), source: 'lexicon' });
+        cues.push({
+          id: v >= 0 ? 'sentiment:+' : 'sentiment:-',
+          span: where,
+          text: shown,
+          confidence: Math.min(1, Math.abs(v * s)),
+          source: 'lexicon',
+        });
         continue;
       }
       let emotion: CueEmotion | undefined = cue.emotion;
@@ -180,9 +200,20 @@ export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerA
     }
 
     // Target + derogation: a social group named in a strongly negative message is abuse even without a slur.
-    if (target && !signals.some((s) => s.id === 'abuse') && (negative <= -tuning.derogationValence || raw.anger >= tuning.derogationAnger)) {
+    if (
+      target &&
+      !signals.some((s) => s.id === 'abuse') &&
+      (negative <= -tuning.derogationValence || raw.anger >= tuning.derogationAnger)
+    ) {
       const where = span(target.start, target.end);
-      signals.push({ id: 'abuse', span: where, text: original.slice(where.start, where.end), confidence: 0.6, severity: tuning.derogationSeverity, source: 'rule' });
+      signals.push({
+        id: 'abuse',
+        span: where,
+        text: original.slice(where.start, where.end),
+        confidence: 0.6,
+        severity: tuning.derogationSeverity,
+        source: 'rule',
+      });
     }
 
     // Typography: !!!, ???, CAPS raise arousal; they sharpen whatever the words say.

@@ -49,7 +49,9 @@ export function goldLabel(map: TaskMap, task: Task, set: string, row: GoldRow): 
     case 'strategy':
       return map.strategy.sets[set] !== undefined && typeof row.label === 'string' ? row.label : null;
     case 'empathy':
-      return map.empathy.mechanisms[set] !== undefined && typeof row.label === 'string' ? String(map.empathy.levels[row.label] ?? '') || null : null;
+      return map.empathy.mechanisms[set] !== undefined && typeof row.label === 'string'
+        ? String(map.empathy.levels[row.label] ?? '') || null
+        : null;
     case 'satisfaction':
       return map.satisfaction.sets.includes(set) && typeof row.satisfaction === 'string' ? row.satisfaction : null;
   }
@@ -62,7 +64,8 @@ export function predictedLabel(map: TaskMap, task: Task, set: string, prediction
     case 'emotion':
       return map.emotion.scored_as[label] ?? label;
     case 'sentiment':
-      if (binary && label === 'neutral') return Number(prediction.score) > 0 ? 'positive' : Number(prediction.score) < 0 ? 'negative' : 'neutral';
+      if (binary && label === 'neutral')
+        return Number(prediction.score) > 0 ? 'positive' : Number(prediction.score) < 0 ? 'negative' : 'neutral';
       return label;
     case 'strategy':
       return map.strategy.product_to_class[label] ?? 'Others';

@@ -152,7 +152,8 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
       const part = entry.parts[p] ?? '';
       let at = text.indexOf(part, end);
       // After a gap, an English part must start a word ("is" does not match inside "this").
-      if (!entry.cjk) while (at > 0 && isWordChar(text.charCodeAt(at - 1)) && isWordChar(part.charCodeAt(0))) at = text.indexOf(part, at + 1);
+      if (!entry.cjk)
+        while (at > 0 && isWordChar(text.charCodeAt(at - 1)) && isWordChar(part.charCodeAt(0))) at = text.indexOf(part, at + 1);
       if (at < 0) return -1;
       if (entry.cjk) {
         if (at - end > MAX_CJK_GAP) return -1;
@@ -171,7 +172,8 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
     }
     if (entry.boundaryEnd && end < text.length && isWordChar(text.charCodeAt(end))) return -1;
     // "can" is not a word inside "can't" / "won't".
-    if (entry.boundaryEnd && text.charCodeAt(end) === 0x27 && text.charCodeAt(end + 1) === 0x74 && !isWordChar(text.charCodeAt(end + 2))) return -1;
+    if (entry.boundaryEnd && text.charCodeAt(end) === 0x27 && text.charCodeAt(end + 1) === 0x74 && !isWordChar(text.charCodeAt(end + 2)))
+      return -1;
     return end;
   }
 

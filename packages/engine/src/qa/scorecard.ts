@@ -33,10 +33,13 @@ export interface ScoringInput {
 /** Rejects a malformed scorecard at creation with a readable message (it is user-editable data). */
 export function validateScorecard(value: unknown): ScorecardDefinition {
   const card = value as ScorecardDefinition;
-  if (!card || typeof card.id !== 'string' || !Array.isArray(card.criteria)) throw new Error('tongli: scorecard needs an id and criteria[]');
+  if (!card || typeof card.id !== 'string' || !Array.isArray(card.criteria))
+    throw new Error('tongli: scorecard needs an id and criteria[]');
   for (const c of card.criteria) {
-    if (typeof c.id !== 'string' || !(c.weight >= 0) || !Array.isArray(c.rules)) throw new Error(`tongli: scorecard criterion ${String(c.id)} needs id, weight >= 0 and rules[]`);
-    if (!['always', 'agent_spoke', 'customer_upset'].includes(c.applicable)) throw new Error(`tongli: scorecard criterion ${c.id}: applicable must be always, agent_spoke or customer_upset`);
+    if (typeof c.id !== 'string' || !(c.weight >= 0) || !Array.isArray(c.rules))
+      throw new Error(`tongli: scorecard criterion ${String(c.id)} needs id, weight >= 0 and rules[]`);
+    if (!['always', 'agent_spoke', 'customer_upset'].includes(c.applicable))
+      throw new Error(`tongli: scorecard criterion ${c.id}: applicable must be always, agent_spoke or customer_upset`);
   }
   return card;
 }

@@ -3,7 +3,6 @@ import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { TaskTuning } from '../emotion/tuning.js';
 import type { AgentAnalyzer } from '../techniques/agent.js';
 
-
 export const TASKS = ['emotion', 'sentiment', 'abuse', 'strategy', 'empathy', 'satisfaction'] as const;
 export type Task = (typeof TASKS)[number];
 
@@ -16,8 +15,7 @@ export interface TaskRow {
 }
 
 export type Prediction =
-  | { id: string; label: string; score: number }
-  | { id: string; emotional_reactions: number; interpretations: number; explorations: number };
+  { id: string; label: string; score: number } | { id: string; emotional_reactions: number; interpretations: number; explorations: number };
 
 const ABUSIVE = new Set(['abuse', 'threat']);
 
@@ -49,7 +47,11 @@ export function createPredictor({ analyzeCustomer, agent, analyzeConversation, t
     switch (task) {
       case 'emotion': {
         const c = analyzeCustomer(text);
-        return { id: row.id, label: c.emotion, score: round(c.emotion === 'neutral' ? 1 - Math.max(...Object.values(c.scores)) : c.intensity) };
+        return {
+          id: row.id,
+          label: c.emotion,
+          score: round(c.emotion === 'neutral' ? 1 - Math.max(...Object.values(c.scores)) : c.intensity),
+        };
       }
       case 'sentiment': {
         const c = analyzeCustomer(text);

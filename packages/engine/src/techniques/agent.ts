@@ -5,15 +5,7 @@ import { dropContained } from '../match/matcher.js';
 import { detectLanguage } from '../text/language.js';
 import type { Normalize, NormalizedText } from '../text/normalize.js';
 import type { Segmenter } from '../text/segmenter.js';
-import type {
-  AgentAnalysis,
-  AgentContext,
-  Commitment,
-  CustomerAnalysis,
-  EmpathyLevels,
-  Span,
-  TechniqueFinding,
-} from '../types.js';
+import type { AgentAnalysis, AgentContext, Commitment, CustomerAnalysis, EmpathyLevels, Span, TechniqueFinding } from '../types.js';
 import { findSentences, type Sentence } from './sentences.js';
 
 const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
@@ -103,7 +95,14 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     const findings: TechniqueFinding[] = [];
     const add = (id: string, start: number, end: number, confidence: number, source: TechniqueFinding['source'], rewrite?: string) => {
       const where = span(start, end);
-      const finding: TechniqueFinding = { id, span: where, text: original.slice(where.start, where.end), confidence, source, polarity: lexicon.polarity(id) };
+      const finding: TechniqueFinding = {
+        id,
+        span: where,
+        text: original.slice(where.start, where.end),
+        confidence,
+        source,
+        polarity: lexicon.polarity(id),
+      };
       if (rewrite) finding.rewrite = rewrite;
       findings.push(finding);
     };
@@ -129,7 +128,8 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       }
     }
 
-    for (const hit of regexHits(lexicon.patterns.unfilled_template, text)) add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
+    for (const hit of regexHits(lexicon.patterns.unfilled_template, text))
+      add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
     // Generic wording of support acts (first-person experience, modal advice, facts, feelings named back).
     for (const [kind, id] of ACT_RULES) {
       if (findings.some((f) => f.id === id)) continue;
@@ -209,7 +209,9 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
         regexHits(lexicon.patterns.emoji, ctx.customer.text).length + regexHits(lexicon.patterns.casual, ctx.customer.text).length > 0;
       const formal = regexHits(lexicon.patterns.formal, text);
       const playful = [...regexHits(lexicon.patterns.playful, text), ...regexHits(lexicon.patterns.emoji, text)];
-      const upset = customer !== undefined && ((UPSET.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
+      const upset =
+        customer !== undefined &&
+        ((UPSET.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
       const first = formal[0];
       const joke = playful[0];
       if (casual && !upset && first && playful.length === 0) add('tone_mismatch', first.start, first.end, 0.6, 'context');
@@ -220,14 +222,24 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       const empathyBefore = findings.some((f) => EMPATHY_FIRST.has(f.id) && (!firstSolution || f.span.start <= firstSolution.span.start));
       if (firstSolution && !empathyBefore) {
         const where = firstSolution.span;
-        findings.push({ id: 'rushing_to_solution', span: where, text: firstSolution.text, confidence: 0.7, source: 'context', polarity: 'harmful' });
+        findings.push({
+          id: 'rushing_to_solution',
+          span: where,
+          text: firstSolution.text,
+          confidence: 0.7,
+          source: 'context',
+          polarity: 'harmful',
+        });
       }
     }
 
     // Context: earlier agent turns.
     if (ctx.previousAgent.length > 0) {
       for (const s of sentences) {
-        const body = text.slice(s.start, s.end).replace(/[\s,.!?。，！？~]+$/u, '').trim();
+        const body = text
+          .slice(s.start, s.end)
+          .replace(/[\s,.!?。，！？~]+$/u, '')
+          .trim();
         if (body.length < 6) continue;
         const seen = ctx.previousAgent.filter((p) => p.text.includes(body)).length;
         if (seen >= 2 || (seen >= 1 && body.length >= REPEATED_SENTENCE)) {
