@@ -133,7 +133,12 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     // Generic wording of support acts (first-person experience, modal advice, facts, feelings named back).
     for (const [kind, id] of ACT_RULES) {
       if (findings.some((f) => f.id === id)) continue;
-      const hit = regexHits(lexicon.patterns[kind], text)[0];
+      // Wording already explained by a lexicon finding ("规定就是这样" is a blunt no) is not a second act.
+      const hit = regexHits(lexicon.patterns[kind], text).find((h) => {
+        const start = map[h.start] ?? 0;
+        const end = map[h.end] ?? original.length;
+        return !findings.some((f) => f.span.start < end && start < f.span.end);
+      });
       if (hit) add(id, hit.start, hit.end, hit.p.confidence, 'rule');
     }
     if (!findings.some((f) => f.id === 'recap_and_offer')) {
