@@ -6,6 +6,9 @@ export const EMOTIONS = ['anger', 'frustration', 'anxiety', 'sadness', 'confusio
 export type Emotion = (typeof EMOTIONS)[number];
 export type CueEmotion = Exclude<Emotion, 'neutral'>;
 
+/** The emotions that call for acknowledgement before anything else (confusion calls for clarity). */
+export const UPSET_EMOTIONS: ReadonlySet<string> = new Set<Emotion>(['anger', 'frustration', 'anxiety', 'sadness']);
+
 export const SIGNALS = [
   'abuse',
   'threat',

@@ -1,3 +1,4 @@
+import { UPSET_EMOTIONS } from '@tongli/engine';
 import { stringify } from 'csv-stringify/sync';
 import type { Analyzer, ConversationAnalysis, Emotion, SignalId } from '@tongli/engine';
 import { isRawLine, parseJsonLine, type InputDialogue, type RawLine } from '../io/dialogues.js';
@@ -42,7 +43,6 @@ export interface BatchResult {
 }
 
 const POSITION_BUCKETS = 10;
-const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 
 function statsOf(input: InputDialogue, a: ConversationAnalysis): ConversationStats {
   const emotions: Partial<Record<Emotion, number>> = {};
@@ -62,7 +62,7 @@ function statsOf(input: InputDialogue, a: ConversationAnalysis): ConversationSta
     }
     for (const t of m.agent?.techniques ?? []) techniques[t.id] = (techniques[t.id] ?? 0) + 1;
   }
-  const upset = a.trajectory.some((p) => UPSET.has(p.emotion) && p.intensity >= 0.35);
+  const upset = a.trajectory.some((p) => UPSET_EMOTIONS.has(p.emotion) && p.intensity >= 0.35);
   const signals: Partial<Record<SignalId, number>> = {};
   for (const [id, count] of Object.entries(a.signals)) if (count > 0) signals[id as SignalId] = count;
   return {

@@ -1,9 +1,9 @@
+import { UPSET_EMOTIONS } from '../types.js';
 import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { AgentAnalyzer } from '../techniques/agent.js';
 import type { AgentAnalysis, AgentContext, CustomerAnalysis, Hint } from '../types.js';
 
-const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 const ACKNOWLEDGES = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase']);
 const ALERTS = new Set([
   'abuse',
@@ -58,7 +58,7 @@ export function createCoach(lexicon: CompiledLexicon, agent: AgentAnalyzer, anal
       hints.push(hint);
     }
     const ids = new Set(analysis.techniques.map((t) => t.id));
-    if (customer && UPSET.has(customer.emotion) && customer.intensity >= 0.3 && ![...ACKNOWLEDGES].some((id) => ids.has(id))) {
+    if (customer && UPSET_EMOTIONS.has(customer.emotion) && customer.intensity >= 0.3 && ![...ACKNOWLEDGES].some((id) => ids.has(id))) {
       const emotion = lexicon.catalogue.emotions.find((e) => e.id === customer.emotion);
       hints.push({
         id: 'acknowledge_emotion',

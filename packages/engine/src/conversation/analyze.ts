@@ -1,3 +1,4 @@
+import { UPSET_EMOTIONS } from '../types.js';
 import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { TaskTuning } from '../emotion/tuning.js';
 import type { CompiledLexicon } from '../lexicon/compile.js';
@@ -17,7 +18,6 @@ import type {
 } from '../types.js';
 import { SIGNALS, STAGES } from '../types.js';
 
-const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 const STAGE_OF: Record<string, Stage> = {
   greeting: 'greet',
   verbal_nod: 'listen',
@@ -53,7 +53,7 @@ function regexFound(lexicon: CompiledLexicon, kind: string, text: string): boole
 }
 
 function negativity(c: CustomerAnalysis): number {
-  return UPSET.has(c.emotion) ? c.intensity : 0;
+  return UPSET_EMOTIONS.has(c.emotion) ? c.intensity : 0;
 }
 
 /** Whole-conversation analysis: every message, the emotion trajectory, structure, promises, scores. */
@@ -172,7 +172,7 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
       repeat: Math.min(signals.repeat_contact + signals.repeat_yourself, 3),
       resolved: resolved ? 1 : 0,
       endSatisfaction: end?.emotion === 'satisfaction' ? 1 : 0,
-      endUpset: end && UPSET.has(end.emotion) ? end.intensity : 0,
+      endUpset: end && UPSET_EMOTIONS.has(end.emotion) ? end.intensity : 0,
       agentTurns: Math.min(previousAgent.length, 6),
     };
     let score = sat.bias;

@@ -1,3 +1,4 @@
+import { UPSET_EMOTIONS } from '../types.js';
 import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { TaskTuning } from '../emotion/tuning.js';
 import type { AgentCue, CompiledLexicon, CompiledPattern } from '../lexicon/compile.js';
@@ -8,7 +9,6 @@ import type { Segmenter } from '../text/segmenter.js';
 import type { AgentAnalysis, AgentContext, Commitment, CustomerAnalysis, EmpathyLevels, Span, TechniqueFinding } from '../types.js';
 import { findSentences, type Sentence } from './sentences.js';
 
-const UPSET = new Set(['anger', 'frustration', 'anxiety', 'sadness']);
 const SOLUTION = new Set(['suggestion', 'information', 'positive_no', 'expectation_setting']);
 const EMPATHY_FIRST = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase', 'verbal_nod', 'confirm_understanding']);
 const QUESTION_IDS = new Set(['open_question', 'confirm_understanding', 'dismissive_question', 'recap_and_offer']);
@@ -216,13 +216,13 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       const playful = [...regexHits(lexicon.patterns.playful, text), ...regexHits(lexicon.patterns.emoji, text)];
       const upset =
         customer !== undefined &&
-        ((UPSET.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
+        ((UPSET_EMOTIONS.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
       const first = formal[0];
       const joke = playful[0];
       if (casual && !upset && first && playful.length === 0) add('tone_mismatch', first.start, first.end, 0.6, 'context');
       else if (upset && joke) add('tone_mismatch', joke.start, joke.end, 0.75, 'context');
     }
-    if (customer && UPSET.has(customer.emotion) && customer.intensity >= 0.35) {
+    if (customer && UPSET_EMOTIONS.has(customer.emotion) && customer.intensity >= 0.35) {
       const firstSolution = findings.filter((f) => SOLUTION.has(f.id)).sort((a, b) => a.span.start - b.span.start)[0];
       const empathyBefore = findings.some((f) => EMPATHY_FIRST.has(f.id) && (!firstSolution || f.span.start <= firstSolution.span.start));
       if (firstSolution && !empathyBefore) {
