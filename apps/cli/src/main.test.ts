@@ -67,6 +67,22 @@ describe('tongli analyze', () => {
     expect(doc.conversations[0]?.messages[1]?.techniques.map((t) => t.id)).toContain('acknowledge_emotion');
   });
 
+  it('reads UTF-16 with a BOM and CSV with a broken quote, skipping only the broken record', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('conversation_id,role,text\nu1,customer,谢谢，问题解决了\n', 'utf16le'),
+    ]);
+    const a = await runCli(['analyze', tempFile('utf16.csv', utf16), '--format', 'csv']);
+    expect(a.code).toBe(0);
+    expect(a.stdout.trim().split('\n')).toHaveLength(2);
+    const broken = 'conversation_id,role,text\nb1,customer,"fine"\nb2,customer,"bad"quote"\nb3,agent,ok\n';
+    const b = await runCli(['analyze', tempFile('broken.csv', broken), '--format', 'csv']);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toMatch(/broken\.csv:\d+: /);
+    expect(b.stdout).toContain('b1');
+    expect(b.stdout).toContain('b3');
+  });
+
   it('skips malformed lines with file and line, processes the rest and reports the count', async () => {
     const good = readFileSync(EXAMPLES, 'utf8').split('\n').slice(0, 2).join('\n');
     const file = tempFile('mixed.jsonl', `${good}\n{not json\n{"id": "x", "turns": "oops"}\n\n`);
@@ -114,9 +130,17 @@ describe('tongli analyze', () => {
   });
 
   it('uses an organisation guidelines file', async () => {
-    const { code, stdout } = await runCli(['analyze', EXAMPLES, '--format', 'json', '--guidelines', 'examples/guidelines.json']);
+    expect((await runCli(['analyze', EXAMPLES, '--guidelines', 'examples/guidelines.json'])).code).toBe(0);
+    const guidelines = tempFile(
+      'ours.json',
+      JSON.stringify({ dontSay: [{ phrase: 'We apologize for any inconvenience', rewrite: 'I am sorry we let you down' }] }),
+    );
+    const { code, stdout } = await runCli(['analyze', EXAMPLES, '--format', 'json', '--guidelines', guidelines]);
     expect(code).toBe(0);
-    expect(stdout).toContain('"source"'.length > 0 ? 'qa' : '');
+    expect(stdout).toContain('"id":"guideline_violation"');
+    expect(stdout).toContain('I am sorry we let you down');
+    const plain = await runCli(['analyze', EXAMPLES, '--format', 'json']);
+    expect(plain.stdout).not.toContain('guideline_violation');
     const bad = await runCli(['analyze', EXAMPLES, '--guidelines', tempFile('g.json', '{oops')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/guidelines file is not valid JSON/);
