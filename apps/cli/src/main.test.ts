@@ -111,6 +111,52 @@ describe('tongli analyze', () => {
     expect(nofile.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('maps JSONL roles like the CSV reader and reports turns with unknown roles', async () => {
+    const row = JSON.stringify({
+      id: 'r1',
+      turns: [
+        { role: 'user', text: '等了三天了' },
+        { role: 'operator', text: '给您带来的不便深表歉意，这个没办法' },
+        { role: 'system', text: 'chat closed' },
+      ],
+    });
+    const { code, stdout, stderr } = await runCli(['analyze', tempFile('roles.jsonl', `${row}\n`), '--format', 'json']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/unknown role "system" left out/);
+    const doc = JSON.parse(stdout) as { conversations: { messages: { role: string; techniques: { id: string }[] }[] }[] };
+    const messages = doc.conversations[0]?.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'agent']);
+    expect(messages[1]?.techniques.map((t) => t.id)).toContain('non_apology');
+  });
+
+  it('escapes spreadsheet formulas in CSV output and fails early on an unwritable --out', async () => {
+    const row = JSON.stringify({ id: '=HYPERLINK("http://x","y")', agent: '@SUM(1+1)', turns: [{ role: 'customer', text: 'hi' }] });
+    const csv = await runCli(['analyze', tempFile('formula.jsonl', `${row}\n`), '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).not.toMatch(/^=HYPERLINK/m);
+    expect(csv.stdout).not.toMatch(/,@SUM/);
+    const out = await runCli(['analyze', EXAMPLES, '--format', 'html', '--out', '/nonexistent/dir/report.html']);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/cannot write/);
+  });
+
+  it('refuses an invalid scorecard file before reading the input', async () => {
+    const card = tempFile(
+      'card.json',
+      JSON.stringify({
+        id: 'x',
+        name: { zh: 'x', en: 'x' },
+        criteria: [
+          { id: 'c', name: { zh: 'c', en: 'c' }, weight: 1, applicable: 'always', base: 0, rules: [{ any: ['greeting'], effect: 1 }] },
+        ],
+      }),
+    );
+    const r = await runCli(['analyze', EXAMPLES, '--scorecard', card]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reason must be/);
+  });
+
   it('renders hostile customer text safely in the HTML report', async () => {
     const row = JSON.stringify({
       id: '<b>x</b>',

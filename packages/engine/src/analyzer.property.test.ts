@@ -79,7 +79,30 @@ describe('the engine never throws and is deterministic', () => {
     expect(conv.messages).toHaveLength(2);
   });
 
+  it('stays linear on pathological text (each case would take minutes if quadratic)', () => {
+    analyzer.analyzeAgent('a?'.repeat(50_000));
+    analyzer.analyzeAgent('吗?'.repeat(50_000));
+    analyzer.analyzeAgent('一'.repeat(100_000));
+    analyzer.analyzeAgent('ok', { previousAgentTurns: [`ab${' '.repeat(100_000)}cd`] });
+    analyzer.analyzeCustomer('what xmeans '.repeat(20_000));
+    analyzer.analyzeAgent('must be xhard '.repeat(20_000));
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i}x`).join(' ');
+    analyzer.analyzeAgent('ab! '.repeat(40_000), { customer: words });
+    expect(true).toBe(true);
+  }, 20_000);
+
+  it('keeps a dropped pinyin gloss out of the span', () => {
+    const c = analyzer.analyzeCustomer('我很生氣(qì)');
+    for (const cue of [...c.cues, ...c.signals]) expect(cue.text).not.toContain('(');
+  });
+
   it('rejects misuse at the boundary with a tongli-prefixed message', () => {
+    expect(() => createAnalyzer({ guidelines: { doSay: [{ phrase: 'x', technique: 5 as never }] } })).toThrow(
+      /^tongli: guidelines\.doSay\[0\]\.technique/,
+    );
+    const card = structuredClone(analyzer.scorecard) as never as { criteria: { rules: { reason?: unknown }[] }[] };
+    delete card.criteria[0]?.rules[0]?.reason;
+    expect(() => createAnalyzer({ scorecard: card as never })).toThrow(/^tongli: scorecard criterion .* reason/);
     expect(() => createAnalyzer({ guidelines: 'nope' as never })).toThrow(/^tongli: /);
     expect(() => createAnalyzer({ scorecard: { id: 'x' } as never })).toThrow(/^tongli: /);
   });

@@ -34,14 +34,15 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
   if (options.guidelines !== undefined && (typeof options.guidelines !== 'object' || options.guidelines === null)) {
     throw new TypeError('tongli: guidelines must be an object with doSay, dontSay and glossary lists');
   }
-  const lexicon = compileLexicon(RAW_LEXICON, options.guidelines);
+  const normalize = createNormalizer();
+  // Guideline phrases go through the same normaliser as the text they are matched against.
+  const lexicon = compileLexicon(RAW_LEXICON, options.guidelines, (text) => normalize(text).text);
   const base = resolveTuning(RAW_LEXICON.tuning);
   const tuning: Tuning = {
     customer: { ...base.customer, ...options.tuning?.customer },
     tasks: { ...base.tasks, ...options.tuning?.tasks },
   };
   const scorecard = validateScorecard(options.scorecard ?? RAW_LEXICON.scorecard);
-  const normalize = createNormalizer();
   const segmenter = options.segmenter ?? createFallbackSegmenter();
   const analyzeCustomer = createCustomerAnalyzer({ lexicon, normalize, tuning: tuning.customer });
   const agent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning: tuning.tasks });

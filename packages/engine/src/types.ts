@@ -140,6 +140,8 @@ export interface Hint {
   kind: 'do' | 'avoid' | 'alert' | 'praise';
   message: string;
   span?: Span;
+  /** Which text `span` points into: the agent's draft, or the customer's message (alerts). */
+  target?: 'draft' | 'customer';
   rewrite?: string;
 }
 

@@ -9,6 +9,46 @@ export const TurnSchema = z.object({
 });
 export type Turn = z.infer<typeof TurnSchema>;
 
+const AGENT_ROLES = new Set([
+  'agent',
+  'helpdesk',
+  'supporter',
+  'listener',
+  'staff',
+  'assistant',
+  'operator',
+  'rep',
+  'support',
+  'csr',
+  '客服',
+  '坐席',
+  '座席',
+  '客服代表',
+]);
+const CUSTOMER_ROLES = new Set([
+  'customer',
+  'user',
+  'client',
+  'seeker',
+  'speaker',
+  'visitor',
+  'caller',
+  'guest',
+  '客户',
+  '用户',
+  '顾客',
+  '访客',
+]);
+
+/** Maps the role names found in exports onto customer / agent; null for anything else (system notes, bots). */
+export function toRole(value: unknown): 'customer' | 'agent' | null {
+  if (typeof value !== 'string') return null;
+  const v = value.trim().toLowerCase();
+  if (AGENT_ROLES.has(v)) return 'agent';
+  if (CUSTOMER_ROLES.has(v)) return 'customer';
+  return null;
+}
+
 /** A conversation as exchanged in JSONL (`../shared/data` dialogue format) and by the API. */
 export const DialogueRowSchema = z
   .object({
@@ -20,11 +60,7 @@ export const DialogueRowSchema = z
     turns: z.array(
       z
         .object({
-          role: z
-            .string()
-            .transform((r) =>
-              /^(agent|helpdesk|supporter|listener|staff|assistant|客服|坐席|座席)$/i.test(r.trim()) ? 'agent' : 'customer',
-            ),
+          role: z.string(),
           text: z.string(),
         })
         .passthrough(),

@@ -137,11 +137,14 @@ export function processBatch(
   for (const item of items) {
     if (!isRawLine(item)) {
       dialogues.push(item);
+      if (item.note) skipped.push(item.note);
       continue;
     }
     const parsed = parseJsonLine(sourceName, item.line, item.text);
-    if (parsed.kind === 'dialogue') dialogues.push(parsed.dialogue);
-    else
+    if (parsed.kind === 'dialogue') {
+      dialogues.push(parsed.dialogue);
+      if (parsed.dialogue.note) skipped.push(parsed.dialogue.note);
+    } else
       skipped.push(
         parsed.kind === 'error'
           ? parsed.message
@@ -171,7 +174,8 @@ export function processBatch(
       }
     }
   }
-  if (csvRows.length > 0) output.push(stringify(csvRows));
+  // escape_formulas: an id like =HYPERLINK(...) must not run as a formula when opened in a spreadsheet.
+  if (csvRows.length > 0) output.push(stringify(csvRows, { escape_formulas: true }));
   candidates.sort((x, y) => x.total - y.total);
   const worst = candidates.slice(0, options.worst).map((c) => digestOf(c.input, c.analysis, analyzer, options.lang));
   return { stats, output, worst, skipped };

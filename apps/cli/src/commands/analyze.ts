@@ -31,6 +31,7 @@ export interface AnalyzeOptions {
 }
 
 const BATCH = 128;
+const BATCH_CHARS = 2_000_000;
 /** Inputs smaller than this are analysed on the main thread: starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
@@ -39,10 +40,26 @@ interface Sink {
   close(): Promise<void>;
 }
 
-function createSink(out: string | undefined, stdout: NodeJS.WritableStream): Sink {
-  const stream: NodeJS.WritableStream | WriteStream = out ? createWriteStream(out) : stdout;
+/** Opens the output up front, so an unwritable --out fails before any work with a one-line reason. */
+async function createSink(out: string | undefined, stdout: NodeJS.WritableStream): Promise<Sink> {
+  let stream: NodeJS.WritableStream | WriteStream = stdout;
+  let failure: Error | undefined;
+  if (out) {
+    const file = createWriteStream(out);
+    file.on('error', (error) => (failure = error));
+    try {
+      await once(file, 'open');
+    } catch (error) {
+      throw new CliError('bad_output', `${out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+    }
+    stream = file;
+  }
+  const check = () => {
+    if (failure) throw new CliError('bad_output', `${out ?? 'stdout'}: write failed (${failure.message})`, 1);
+  };
   return {
     async write(text: string) {
+      check();
       if (!stream.write(text)) await once(stream, 'drain');
     },
     async close() {
@@ -50,6 +67,7 @@ function createSink(out: string | undefined, stdout: NodeJS.WritableStream): Sin
         (stream as WriteStream).end();
         await once(stream, 'finish');
       }
+      check();
     },
   };
 }
@@ -81,7 +99,7 @@ export async function runAnalyze(
     lang,
   };
   const summary = new Summary(CATALOGUE, options.worst);
-  const sink = createSink(options.out, io.stdout);
+  const sink = await createSink(options.out, io.stdout);
   const progress = createProgress(io.stderr, !options.quiet);
 
   const threads = options.workers ?? Math.max(1, availableParallelism());
@@ -97,7 +115,7 @@ export async function runAnalyze(
         filename: url,
         minThreads: threads,
         maxThreads: threads,
-        resourceLimits: { maxOldGenerationSizeMb: 128 },
+        resourceLimits: { maxOldGenerationSizeMb: 160 },
       })
     : undefined;
   // Built only when this thread analyses; with workers each thread has its own.
@@ -120,13 +138,29 @@ export async function runAnalyze(
   }
 
   if (options.format === 'csv') await sink.write(stringify([[...CSV_COLUMNS]]));
-  const inFlight: Promise<BatchResult>[] = [];
+  type Outcome = { ok: true; value: BatchResult } | { ok: false; error: unknown };
+  const inFlight: Promise<Outcome>[] = [];
+  const settle = async (outcome: Promise<Outcome>) => {
+    const result = await outcome;
+    if (!result.ok) {
+      const message = result.error instanceof Error ? result.error.message.split('\n')[0] : String(result.error);
+      throw new CliError('worker_failed', `analysis failed in a worker thread: ${message}`, 1);
+    }
+    await emit(result.value);
+  };
   let batch: (InputDialogue | RawLine)[] = [];
+  let batchChars = 0;
   const submit = async (items: (InputDialogue | RawLine)[]) => {
     if (pool) {
-      inFlight.push(pool.run({ items, source: source.name, options: processOptions, files: options.files }));
+      // Settled at once into a value, so a failing worker is reported once and never left unhandled.
+      inFlight.push(
+        pool.run({ items, source: source.name, options: processOptions, files: options.files }).then(
+          (value): Outcome => ({ ok: true, value }),
+          (error: unknown): Outcome => ({ ok: false, error }),
+        ),
+      );
       // Bounded in-flight batches keep memory constant and output in input order.
-      if (inFlight.length >= threads * 2) await emit(await (inFlight.shift() as Promise<BatchResult>));
+      if (inFlight.length >= threads * 2) await settle(inFlight.shift() as Promise<Outcome>);
     } else {
       await emit(processBatch(items, analyzer ?? createCliAnalyzer(options.files), processOptions, source.name));
     }
@@ -134,13 +168,16 @@ export async function runAnalyze(
   try {
     for await (const item of readDialogues(source, format, skips, pool !== undefined)) {
       batch.push(item);
-      if (batch.length >= BATCH) {
+      batchChars += 'line' in item ? item.text.length : item.turns.reduce((n, t) => n + t.text.length, 0);
+      // Close a batch by count or by size: a few very long conversations must not exhaust a worker's heap.
+      if (batch.length >= BATCH || batchChars >= BATCH_CHARS) {
         await submit(batch);
         batch = [];
+        batchChars = 0;
       }
     }
     if (batch.length > 0) await submit(batch);
-    while (inFlight.length > 0) await emit(await (inFlight.shift() as Promise<BatchResult>));
+    while (inFlight.length > 0) await settle(inFlight.shift() as Promise<Outcome>);
   } finally {
     progress.end();
     if (pool) await pool.destroy();

@@ -4,12 +4,15 @@ import { DialogueRowSchema, describeIssue, MAX_TEXT_LENGTH } from '@tongli/share
 import type { Role } from '@tongli/engine';
 import { inputError } from '../errors.js';
 import { readLines, type TextSource } from './decode.js';
+import { printable } from './printable.js';
 import { toRole } from './roles.js';
 import type { Skips } from './skips.js';
 
 /** A conversation as read from input, with the optional metadata exports carry. */
 export interface InputDialogue {
   id: string;
+  /** Something the user should know about how this conversation was read (reported as a skip). */
+  note?: string;
   agent?: string;
   customerName?: string;
   channel?: string;
@@ -38,6 +41,9 @@ const COLUMN_ALIASES: Record<string, string[]> = {
   customer: ['customer', 'customer_name', '客户', '客户姓名'],
 };
 
+/** The most messages of one conversation that are analysed (longer threads are cut, and the cut is reported). */
+export const MAX_TURNS = 2000;
+
 function cut(text: string): string {
   return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
 }
@@ -63,6 +69,8 @@ class Grouper {
     if (this.current && this.current.id !== id) {
       flushed = this.current;
       this.finished.add(flushed.id);
+      // Remembering every id would grow without bound on huge exports; the recent ones catch split rows.
+      if (this.finished.size > 100_000) this.finished.clear();
       this.current = undefined;
     }
     if (!this.current) {
@@ -74,6 +82,12 @@ class Grouper {
     }
     if (meta.agent && role === 'agent' && !this.current.agent) this.current.agent = meta.agent;
     if (meta.customer && !this.current.customerName) this.current.customerName = meta.customer;
+    if (this.current.turns.length >= MAX_TURNS) {
+      this.skips.add(
+        `${this.name}:${line}: conversation ${printable(id.slice(0, 40))} has more than ${MAX_TURNS} messages; the rest is left out`,
+      );
+      return flushed;
+    }
     this.current.turns.push({ role, text: cut(text) });
     return flushed;
   }
@@ -116,12 +130,25 @@ export function parseJsonLine(name: string, line: number, text: string): ParsedL
   const parsed = DialogueRowSchema.safeParse(value);
   if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error)}` };
   const row = parsed.data;
-  const dialogue: InputDialogue = { id: row.id, turns: row.turns.map((t) => ({ role: t.role as Role, text: cut(t.text) })) };
+  const turns: InputDialogue['turns'] = [];
+  const unknown = new Set<string>();
+  for (const t of row.turns) {
+    const role = toRole(t.role);
+    if (role) turns.push({ role, text: cut(t.text) });
+    else unknown.add(printable(String(t.role).slice(0, 40)));
+  }
+  if (turns.length === 0) return { kind: 'error', message: `${name}:${line}: no turn has a known role (customer or agent)` };
+  const dialogue: InputDialogue = { id: row.id, turns: turns.slice(0, MAX_TURNS) };
+  if (unknown.size > 0) dialogue.note = `${name}:${line}: turns with unknown role ${[...unknown].map((r) => `"${r}"`).join(', ')} left out`;
+  if (turns.length > MAX_TURNS) dialogue.note = `${name}:${line}: only the first ${MAX_TURNS} turns are analysed`;
   if (row.agent) dialogue.agent = row.agent;
   if (row.customer) dialogue.customerName = row.customer;
   if (row.channel) dialogue.channel = row.channel;
   return { kind: 'dialogue', dialogue };
 }
+
+// A "turns" key followed by a list; inside a JSON string the quotes would be escaped (\"turns\").
+const TOP_LEVEL_TURNS = /(?<!\\)"turns"\s*:\s*\[/;
 
 /** A JSONL line left unparsed so a worker thread can parse it. */
 export interface RawLine {
@@ -134,7 +161,7 @@ async function* readJsonl(source: TextSource, skips: Skips, raw: boolean): Async
   for await (const { line, text } of readLines(source, (n) => skips.add(`${source.name}:${n}: line longer than 16 MB, skipped`))) {
     if (text.trim() === '') continue;
     // Whole conversations need no grouping: hand them to the workers unparsed.
-    if (raw && text.includes('"turns"')) {
+    if (raw && TOP_LEVEL_TURNS.test(text)) {
       yield { line, text };
       continue;
     }
@@ -182,11 +209,17 @@ async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputD
     bom: true,
     max_record_size: 16 * 1024 * 1024,
   });
-  parser.on('skip', (error: Error & { lines?: number }) => skips.add(`${source.name}:${error.lines ?? '?'}: ${error.message}`));
+  let oversize: (Error & { lines?: number }) | undefined;
+  parser.on('skip', (error: Error & { lines?: number; code?: string }) => {
+    // csv-parse cannot resume after a record over its size limit: stop with the place and the reason.
+    if (error.code === 'CSV_MAX_RECORD_SIZE') oversize ??= error;
+    else skips.add(`${source.name}:${error.lines ?? '?'}: ${printable(error.message)}`);
+  });
   Readable.from(source.chunks).pipe(parser);
   const grouper = new Grouper(source.name, skips);
   let columns: Record<string, number> | undefined;
   for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (oversize) break;
     const { record, info } = entry;
     if (!columns) {
       columns = resolveColumns(record, source.name);
@@ -202,7 +235,9 @@ async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputD
       continue;
     }
     if (!role) {
-      skips.add(`${source.name}:${info.lines}: unknown role "${String(roleText ?? '').slice(0, 40)}" (expected customer or agent)`);
+      skips.add(
+        `${source.name}:${info.lines}: unknown role "${printable(String(roleText ?? '').slice(0, 40))}" (expected customer or agent)`,
+      );
       continue;
     }
     if (text === undefined) {
@@ -217,6 +252,10 @@ async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputD
     const done = grouper.add(id, role, text, info.lines, meta);
     if (done) yield done;
   }
+  if (oversize)
+    throw inputError(
+      `${source.name}:${oversize.lines ?? '?'}: a CSV record is larger than 16 MB; split the text or use JSONL (rows before it were read)`,
+    );
   const last = grouper.flush();
   if (last) yield last;
 }

@@ -27,7 +27,10 @@ export async function* readTaskRows(source: TextSource, dialogues: boolean, skip
         skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)} (a dialogue {"id", "turns"} is expected)`);
         continue;
       }
-      const turns = parsed.data.turns.map((t) => ({ role: t.role as 'customer' | 'agent', text: t.text.slice(0, MAX_TEXT_LENGTH) }));
+      const turns = parsed.data.turns.flatMap((t) => {
+        const role = toRole(t.role);
+        return role ? [{ role, text: t.text.slice(0, MAX_TEXT_LENGTH) }] : [];
+      });
       yield { row: { id: parsed.data.id, turns }, raw: value as Record<string, unknown> };
       continue;
     }

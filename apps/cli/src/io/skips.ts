@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /** Collects skipped input rows: every one is counted, the first few are kept word for word for the user. */
 export class Skips {
   count = 0;
@@ -7,7 +9,8 @@ export class Skips {
     private readonly keep = 20,
   ) {}
 
-  add(message: string): void {
+  add(raw: string): void {
+    const message = printable(raw);
     this.count++;
     if (this.messages.length < this.keep) {
       this.messages.push(message);

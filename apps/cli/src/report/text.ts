@@ -1,3 +1,4 @@
+import { printable } from '../io/printable.js';
 import type { ReportData } from './types.js';
 
 const T = {
@@ -51,7 +52,7 @@ function pad(value: string | number, width: number, right = false): string {
 export function renderTextReport(data: ReportData): string {
   const t = T[data.lang];
   const lines: string[] = [];
-  lines.push(`${data.title} — ${data.source}`);
+  lines.push(`${data.title} — ${printable(data.source)}`);
   lines.push(
     `${data.totals.conversations} ${t.head}, ${data.totals.messages} ${t.msgs}; ${t.mean} ${data.meanScore}/100${data.totals.skipped ? `; ${t.skipped} ${data.totals.skipped}` : ''}`,
   );
@@ -73,7 +74,7 @@ export function renderTextReport(data: ReportData): string {
   );
   for (const a of data.agents.slice(0, 30)) {
     lines.push(
-      `  ${pad(a.agent.slice(0, 14), 16)}${pad(a.conversations, 7, true)}${pad(a.meanScore, 7, true)}${pad(a.meanEmpathy, 9, true)}${pad(a.good, 7, true)}${pad(a.harmful, 9, true)}${pad(a.abuseExposure, 8, true)}`,
+      `  ${pad(printable(a.agent.slice(0, 14)), 16)}${pad(a.conversations, 7, true)}${pad(a.meanScore, 7, true)}${pad(a.meanEmpathy, 9, true)}${pad(a.good, 7, true)}${pad(a.harmful, 9, true)}${pad(a.abuseExposure, 8, true)}`,
     );
   }
   lines.push('');
@@ -88,9 +89,11 @@ export function renderTextReport(data: ReportData): string {
     const harmful = w.turns.flatMap((turn) =>
       turn.highlights
         .filter((h) => h.polarity === 'harmful')
-        .map((h) => `${h.id} “${turn.text.slice(h.start, Math.min(h.end, h.start + 24)).replace(/\s+/g, ' ')}”`),
+        .map((h) => `${h.id} “${printable(turn.text.slice(h.start, Math.min(h.end, h.start + 24))).replace(/\s+/g, ' ')}”`),
     );
-    lines.push(`  ${w.id} (${w.agent}) ${t.qa} ${w.total}, ${t.emp} ${w.empathyScore}: ${harmful.slice(0, 3).join('; ') || '—'}`);
+    lines.push(
+      `  ${printable(w.id)} (${printable(w.agent)}) ${t.qa} ${w.total}, ${t.emp} ${w.empathyScore}: ${harmful.slice(0, 3).join('; ') || '—'}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

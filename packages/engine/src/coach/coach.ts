@@ -38,7 +38,7 @@ export function createCoach(lexicon: CompiledLexicon, agent: AgentAnalyzer, anal
       for (const s of customer.signals) {
         if (!ALERTS.has(s.id) || hints.some((h) => h.id === s.id)) continue;
         const sig = lexicon.catalogue.signals.find((x) => x.id === s.id);
-        hints.push({ id: s.id, kind: 'alert', message: sig ? sig.suggestion[lang] : s.id, span: s.span });
+        hints.push({ id: s.id, kind: 'alert', message: sig ? sig.suggestion[lang] : s.id, span: s.span, target: 'customer' });
       }
     }
     const seen = new Set<string>();
@@ -70,7 +70,7 @@ export function createCoach(lexicon: CompiledLexicon, agent: AgentAnalyzer, anal
     for (const f of analysis.techniques) {
       if (f.polarity !== 'good' || praised.has(f.id)) continue;
       praised.add(f.id);
-      hints.push({ id: f.id, kind: 'praise', message: text(f.id, 'explanation', lang) || f.id, span: f.span });
+      hints.push({ id: f.id, kind: 'praise', message: text(f.id, 'explanation', lang) || f.id, span: f.span, target: 'draft' });
     }
     const result: CoachResult = { ...analysis, hints };
     if (customer) result.customer = customer;

@@ -1,7 +1,7 @@
 import type { CompiledLexicon, CustomerCue } from '../lexicon/compile.js';
 import { dropOverlapping, type Match } from '../match/matcher.js';
 import { detectLanguage } from '../text/language.js';
-import type { Normalize } from '../text/normalize.js';
+import { originalSpan, type Normalize } from '../text/normalize.js';
 import type { CueEmotion, CustomerAnalysis, Emotion, Finding, SignalFinding, SignalId } from '../types.js';
 import type { CustomerTuning } from './tuning.js';
 
@@ -76,8 +76,9 @@ export interface CustomerAnalyzerDeps {
 /** Reads one customer message: emotion with intensity, sentiment, safety and effort signals, each with spans. */
 export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerAnalyzerDeps) {
   return function analyzeCustomer(original: string): CustomerAnalysis {
-    const { text, map } = normalize(original);
-    const span = (start: number, end: number) => ({ start: map[start] ?? 0, end: map[end] ?? original.length });
+    const norm = normalize(original);
+    const { text } = norm;
+    const span = (start: number, end: number) => originalSpan(norm, original.length, start, end);
     const matches = dropOverlapping(lexicon.customer.match(text));
 
     const raw: Record<CueEmotion, number> = { anger: 0, frustration: 0, anxiety: 0, sadness: 0, confusion: 0, satisfaction: 0 };

@@ -48,8 +48,24 @@ const MODIFIERS = new Set<string>(['negator', 'intensifier', 'diminisher', 'cont
 /** Signals that, said by an agent, are unprofessional. */
 const AGENT_SIGNALS = new Set<string>(['abuse', 'threat', 'sarcasm']);
 
-function clean(pattern: string): string {
-  return pattern.normalize('NFKC').toLowerCase().trim();
+/** Checks an organisation's guidelines (user-edited data) and says exactly what is wrong. */
+function validateGuidelines(g: Guidelines): void {
+  const lists = { doSay: ['phrase', 'technique'], dontSay: ['phrase', 'rewrite'], glossary: ['term', 'plain'] } as const;
+  for (const [list, fields] of Object.entries(lists)) {
+    const items = (g as Record<string, unknown>)[list];
+    if (items === undefined) continue;
+    if (!Array.isArray(items)) throw new Error(`tongli: guidelines.${list} must be a list`);
+    items.forEach((item: unknown, i) => {
+      if (typeof item !== 'object' || item === null) throw new Error(`tongli: guidelines.${list}[${i}] must be an object`);
+      for (const field of fields) {
+        const v = (item as Record<string, unknown>)[field];
+        const required = field === 'phrase' || field === 'term' || field === 'plain';
+        if ((required && typeof v !== 'string') || (v !== undefined && typeof v !== 'string')) {
+          throw new Error(`tongli: guidelines.${list}[${i}].${field} must be text`);
+        }
+      }
+    });
+  }
 }
 
 function compilePatterns(raw: RawPattern[]): Record<string, CompiledPattern[]> {
@@ -67,7 +83,13 @@ function compilePatterns(raw: RawPattern[]): Record<string, CompiledPattern[]> {
  * @example
  * const lexicon = compileLexicon(RAW_LEXICON, { dontSay: [{ phrase: '亲', rewrite: '您好' }] });
  */
-export function compileLexicon(raw: RawLexicon, guidelines: Guidelines = {}): CompiledLexicon {
+export function compileLexicon(
+  raw: RawLexicon,
+  guidelines: Guidelines = {},
+  prepare: (text: string) => string = (t) => t.normalize('NFKC').toLowerCase(),
+): CompiledLexicon {
+  validateGuidelines(guidelines);
+  const clean = (pattern: string) => prepare(pattern).trim();
   const customer: { pattern: string; data: CustomerCue }[] = [];
   const agent: { pattern: string; data: AgentCue }[] = [];
   const stopwords = new Set<string>();

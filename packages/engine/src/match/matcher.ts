@@ -150,11 +150,16 @@ export function createMatcher<T>(patterns: readonly { pattern: string; data: T }
     let end = firstEnd;
     for (let p = 1; p < entry.parts.length; p++) {
       const part = entry.parts[p] ?? '';
-      let at = text.indexOf(part, end);
+      // Search only the window a gap allows, so a long text costs nothing extra per anchor hit.
+      const limit = end + (entry.cjk ? MAX_CJK_GAP : MAX_WORD_GAP_CHARS) + part.length;
+      const window = text.slice(end, Math.min(text.length, limit));
+      let offset = window.indexOf(part);
       // After a gap, an English part must start a word ("is" does not match inside "this").
       if (!entry.cjk)
-        while (at > 0 && isWordChar(text.charCodeAt(at - 1)) && isWordChar(part.charCodeAt(0))) at = text.indexOf(part, at + 1);
-      if (at < 0) return -1;
+        while (offset >= 0 && isWordChar(text.charCodeAt(end + offset - 1)) && isWordChar(part.charCodeAt(0)) && end + offset > 0)
+          offset = window.indexOf(part, offset + 1);
+      if (offset < 0) return -1;
+      const at = end + offset;
       if (entry.cjk) {
         if (at - end > MAX_CJK_GAP) return -1;
       } else {

@@ -30,17 +30,30 @@ export interface ScoringInput {
   lang: 'zh' | 'en';
 }
 
+const isText = (v: unknown): v is LocalizedText =>
+  typeof v === 'object' && v !== null && typeof (v as LocalizedText).zh === 'string' && typeof (v as LocalizedText).en === 'string';
+
 /** Rejects a malformed scorecard at creation with a readable message (it is user-editable data). */
 export function validateScorecard(value: unknown): ScorecardDefinition {
   const card = value as ScorecardDefinition;
   if (!card || typeof card.id !== 'string' || !Array.isArray(card.criteria))
     throw new Error('tongli: scorecard needs an id and criteria[]');
-  for (const c of card.criteria) {
-    if (typeof c.id !== 'string' || !(c.weight >= 0) || !Array.isArray(c.rules))
-      throw new Error(`tongli: scorecard criterion ${String(c.id)} needs id, weight >= 0 and rules[]`);
+  if (!isText(card.name)) throw new Error('tongli: scorecard needs a name {zh, en}');
+  card.criteria.forEach((c, i) => {
+    const where = `tongli: scorecard criterion ${typeof c?.id === 'string' ? c.id : `#${i + 1}`}`;
+    if (typeof c?.id !== 'string' || !isText(c.name)) throw new Error(`${where} needs an id and a name {zh, en}`);
+    if (typeof c.weight !== 'number' || !(c.weight >= 0)) throw new Error(`${where}: weight must be a number >= 0`);
+    if (typeof c.base !== 'number' || !Number.isFinite(c.base)) throw new Error(`${where}: base must be a number (0..1)`);
     if (!['always', 'agent_spoke', 'customer_upset'].includes(c.applicable))
-      throw new Error(`tongli: scorecard criterion ${c.id}: applicable must be always, agent_spoke or customer_upset`);
-  }
+      throw new Error(`${where}: applicable must be always, agent_spoke or customer_upset`);
+    if (!Array.isArray(c.rules)) throw new Error(`${where}: rules must be a list`);
+    c.rules.forEach((r, j) => {
+      if (!Array.isArray(r?.any) || !r.any.every((id) => typeof id === 'string'))
+        throw new Error(`${where}, rule ${j + 1}: any must be a list of ids`);
+      if (typeof r.effect !== 'number' || !Number.isFinite(r.effect)) throw new Error(`${where}, rule ${j + 1}: effect must be a number`);
+      if (!isText(r.reason)) throw new Error(`${where}, rule ${j + 1}: reason must be {zh, en}`);
+    });
+  });
   return card;
 }
 

