@@ -6,6 +6,7 @@ import { runBench } from './commands/bench.js';
 import { runCoach } from './commands/coach.js';
 import { runEval } from './commands/evaluate.js';
 import { parseTask, runPredict } from './commands/predict.js';
+import { runTrain } from './commands/train.js';
 
 const HELP = `tongli — empathy-first analysis of customer conversations (zh / en)
 
@@ -15,7 +16,11 @@ Usage:
   tongli predict TASK FILE|-        TASK: emotion | sentiment | abuse | strategy | empathy | satisfaction
   tongli eval TASK FILE [--json] [--map tasks.json] [--set NAME] [--split test|train|all]
   tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
+  tongli train TASK FILE... --out MODEL.json [--map tasks.json] [--split train|all] [--epochs N] [--seed N] [--lang zh,en]
   tongli bench [--json] [--large N]
+
+Models: every command that analyses loads the shipped default models; add your own with --model FILE
+(repeatable; it wins for its task and language) or leave the defaults out with --no-default-models.
   tongli serve                      (the platform server arrives in a later release)
 
 Input: dialogue JSONL ({"id", "turns": [{"role": "customer"|"agent", "text"}]}) or CSV with
@@ -27,10 +32,12 @@ export interface Io {
   stderr: NodeJS.WriteStream;
 }
 
-function engineFiles(values: { guidelines?: string | boolean | undefined; scorecard?: string | boolean | undefined }): EngineFiles {
+function engineFiles(values: Record<string, unknown>): EngineFiles {
   const files: EngineFiles = {};
   if (typeof values.guidelines === 'string') files.guidelines = values.guidelines;
   if (typeof values.scorecard === 'string') files.scorecard = values.scorecard;
+  if (Array.isArray(values.model)) files.models = values.model.map(String);
+  if (values['no-default-models'] === true) files.noDefaultModels = true;
   return files;
 }
 
@@ -49,7 +56,13 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
-const COMMON = { guidelines: { type: 'string' }, scorecard: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } } as const;
+const COMMON = {
+  guidelines: { type: 'string' },
+  scorecard: { type: 'string' },
+  model: { type: 'string', multiple: true },
+  'no-default-models': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
 
 /** Runs one CLI invocation and returns its exit code (never calls process.exit, so tests can call it). */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -163,6 +176,37 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'bench': {
         const { values } = parse(rest, { json: { type: 'boolean' }, large: { type: 'string' } });
         return await runBench({ json: values.json === true, large: positiveInt(values.large as string | undefined, '--large', 0) }, io);
+      }
+      case 'train': {
+        const { values, positionals } = parse(rest, {
+          out: { type: 'string', short: 'o' },
+          map: { type: 'string' },
+          split: { type: 'string' },
+          epochs: { type: 'string' },
+          seed: { type: 'string' },
+          lang: { type: 'string' },
+        });
+        const task = parseTask(positionals[0]);
+        const files = positionals.slice(1);
+        if (files.length === 0) throw usageError('train needs TASK and at least one FILE');
+        if (typeof values.out !== 'string') throw usageError('train needs --out MODEL.json');
+        const split = (values.split as string | undefined) ?? 'train';
+        if (split !== 'train' && split !== 'all') throw usageError('--split must be train or all');
+        const langs = typeof values.lang === 'string' ? values.lang.split(',').map((l) => l.trim()) : undefined;
+        if (langs && !langs.every((l) => l === 'zh' || l === 'en')) throw usageError('--lang must be zh, en or zh,en');
+        return await runTrain(
+          {
+            task,
+            files,
+            out: values.out,
+            split,
+            ...(typeof values.map === 'string' ? { map: values.map } : {}),
+            ...(values.epochs !== undefined ? { epochs: Math.max(1, positiveInt(values.epochs as string, '--epochs', 8)) } : {}),
+            ...(values.seed !== undefined ? { seed: positiveInt(values.seed as string, '--seed', 1) } : {}),
+            ...(langs ? { langs: langs as ('zh' | 'en')[] } : {}),
+          },
+          io,
+        );
       }
       case 'serve':
         throw new CliError(

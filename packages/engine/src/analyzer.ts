@@ -7,6 +7,7 @@ import { compileLexicon, type Guidelines } from './lexicon/compile.js';
 import type { Catalogue } from './lexicon/raw.js';
 import { validateScorecard, type ScorecardDefinition } from './qa/scorecard.js';
 import { createPredictor } from './tasks/predict.js';
+import { createLearnedLayer, type LearnedLayer } from './model/learned.js';
 import { createAgentAnalyzer } from './techniques/agent.js';
 import { createNormalizer } from './text/normalize.js';
 import { createFallbackSegmenter, type Segmenter } from './text/segmenter.js';
@@ -18,6 +19,8 @@ export interface AnalyzerOptions {
   guidelines?: Guidelines;
   /** A QA scorecard replacing the default empathy scorecard. */
   scorecard?: ScorecardDefinition;
+  /** Learned models (`tongli train` output, parsed JSON or `LinearModel`s) that complement the rules. */
+  models?: readonly unknown[];
   /** Overrides of the tuned numbers (mostly for experiments). */
   tuning?: { customer?: Partial<Tuning['customer']>; tasks?: Partial<Tuning['tasks']> };
 }
@@ -48,7 +51,20 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
   const agent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning: tuning.tasks });
   const analyzeConversation = createConversationAnalyzer({ lexicon, normalize, analyzeCustomer, agent, scorecard, tuning: tuning.tasks });
   const coach = createCoach(lexicon, agent, analyzeCustomer);
-  const predict = createPredictor({ analyzeCustomer, agent, analyzeConversation, tuning: tuning.tasks });
+  let learned: LearnedLayer;
+  try {
+    learned = createLearnedLayer({
+      normalize,
+      analyzeCustomer,
+      agent,
+      analyzeConversation,
+      techniqueIds: lexicon.catalogue.techniques.map((t) => t.id),
+      models: options.models ?? [],
+    });
+  } catch (error) {
+    throw new Error((error as Error).message.startsWith('tongli: ') ? (error as Error).message : `tongli: ${(error as Error).message}`);
+  }
+  const predict = createPredictor({ analyzeCustomer, agent, analyzeConversation, tuning: tuning.tasks, learned });
 
   return Object.freeze({
     normalize,
@@ -57,6 +73,9 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
     analyzeConversation,
     coach,
     predict,
+    /** Trains a model for a task on labelled rows; pass it back through `models` (or save it with `serializeModel`). */
+    train: learned.train,
+    models: learned.models.all,
     catalogue: lexicon.catalogue as Readonly<Catalogue>,
     scorecard: scorecard as Readonly<ScorecardDefinition>,
   });

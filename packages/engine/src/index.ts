@@ -16,3 +16,8 @@ export type { Figures, LabelFigures } from './eval/metrics.js';
 export { goldLabel, predictedLabel, setsOf } from './eval/gold.js';
 export type { TaskMap, GoldRow } from './eval/gold.js';
 export { CATALOGUE } from './catalogue.js';
+export { serializeModel, parseModel } from './model/linear.js';
+export type { LinearModel, ModelFile } from './model/linear.js';
+export { MODEL_TASKS } from './model/models.js';
+export type { ModelTask } from './model/models.js';
+export type { TrainModelOptions, LearnedPrediction } from './model/learned.js';

@@ -29,7 +29,7 @@ function isWordChar(code: number): boolean {
 }
 
 /** The n-gram text a hashed feature came from, for explanations (only built when asked). */
-export type NgramSink = (index: number, ngram: string) => void;
+export type NgramSink = (index: number, start: number, end: number) => void;
 
 /** @example const f = createFeaturizer({ buckets: 1 << 17 }); f('太慢了', 0) */
 export function createFeaturizer(config: FeatureConfig) {
@@ -54,7 +54,7 @@ export function createFeaturizer(config: FeatureConfig) {
       indices[n] = index;
       counts[n] = 1;
       n++;
-      if (sink) sink(index, text.slice(start, end));
+      if (sink) sink(index, start, end);
     };
     const length = Math.min(text.length, 20_000);
     let prevWordStart = -1;

@@ -83,7 +83,8 @@ function fit(examples: readonly Example[], order: number[], options: TrainOption
   const g2 = new Float32Array(classes * width);
   const b2 = new Float32Array(classes);
   const lr = options.learningRate ?? 0.5;
-  const l2 = options.l2 ?? 1e-6;
+  // Chosen by 5-fold cross-validation on train rows (GoEmotions, Davidson, COLD, waimai): stronger L2 generalises better.
+  const l2 = options.l2 ?? 1e-3;
   const counts = new Array<number>(classes).fill(0);
   for (const i of order) counts[examples[i]?.y ?? 0]!++;
   const classWeight = counts.map((n) => (options.balance === false || n === 0 ? 1 : order.length / (classes * n)));

@@ -1,0 +1,94 @@
+import type { AgentAnalysis, ConversationAnalysis, CustomerAnalysis, Turn } from '../types.js';
+import { SIGNALS } from '../types.js';
+
+/**
+ * The rule layer's outputs as dense model features, so a learned model builds on the rules instead
+ * of replacing them. Names are stored in the model file and checked when it is loaded.
+ */
+export const CUSTOMER_DENSE = [
+  'sentiment',
+  'intensity',
+  'anger',
+  'frustration',
+  'anxiety',
+  'sadness',
+  'confusion',
+  'satisfaction',
+  ...SIGNALS.map((s) => `signal:${s}`),
+  'lang:zh',
+  'lang:en',
+];
+
+export function customerDense(c: CustomerAnalysis): number[] {
+  const severity = new Map<string, number>();
+  for (const s of c.signals) severity.set(s.id, Math.max(severity.get(s.id) ?? 0, s.severity));
+  return [
+    c.sentiment,
+    c.intensity,
+    c.scores.anger,
+    c.scores.frustration,
+    c.scores.anxiety,
+    c.scores.sadness,
+    c.scores.confusion,
+    c.scores.satisfaction,
+    ...SIGNALS.map((s) => severity.get(s) ?? 0),
+    c.lang === 'zh' || c.lang === 'mixed' ? 1 : 0,
+    c.lang === 'en' || c.lang === 'mixed' ? 1 : 0,
+  ];
+}
+
+/** Agent features: each catalogue technique's strongest confidence, EPITOME levels, and the customer's state. */
+export function agentDenseNames(techniqueIds: readonly string[]): string[] {
+  return [
+    ...techniqueIds.map((id) => `technique:${id}`),
+    'empathy:er',
+    'empathy:ip',
+    'empathy:ex',
+    'empathyScore',
+    'customer:sentiment',
+    'customer:upset',
+  ];
+}
+
+export function agentDense(techniqueIds: readonly string[], a: AgentAnalysis, customer?: CustomerAnalysis): number[] {
+  const best = new Map<string, number>();
+  for (const t of a.techniques) best.set(t.id, Math.max(best.get(t.id) ?? 0, t.confidence));
+  return [
+    ...techniqueIds.map((id) => best.get(id) ?? 0),
+    a.empathy.emotional_reactions / 2,
+    a.empathy.interpretations / 2,
+    a.empathy.explorations / 2,
+    a.empathyScore / 100,
+    customer?.sentiment ?? 0,
+    customer && customer.emotion !== 'neutral' && customer.emotion !== 'satisfaction' ? customer.intensity : 0,
+  ];
+}
+
+/** Conversation features for satisfaction: the rule-based estimate's inputs and its score. */
+export const DIALOGUE_DENSE = [
+  'endSentiment',
+  'meanSentiment',
+  'minSentiment',
+  'turnaround',
+  'empathy',
+  'harmful',
+  'good',
+  'signals',
+  'repeat',
+  'resolved',
+  'endSatisfaction',
+  'endUpset',
+  'agentTurns',
+  'ruleScore',
+];
+
+export function dialogueDense(c: ConversationAnalysis): number[] {
+  return DIALOGUE_DENSE.map((name) => (name === 'ruleScore' ? c.satisfaction.score : (c.satisfaction.features[name] ?? 0)));
+}
+
+/** The text a dialogue model reads: the customer's turns, the last ones repeated (the end matters most). */
+export function dialogueText(turns: readonly Turn[]): string {
+  const customer = turns.filter((t) => t.role === 'customer').map((t) => t.text);
+  const last = customer.slice(-2);
+  return [...customer, ...last].join('\n').slice(0, 20_000);
+}
