@@ -260,6 +260,42 @@ describe.runIf(existsSync(`${DATA}/tasks.json`))('tongli eval', () => {
   });
 });
 
+describe('tongli train', () => {
+  it('learns a centre’s own labelled rows and the model is used with --model', async () => {
+    const lines = [
+      ['配送员太磨叽了', 'negative'],
+      ['磨叽半天才送到', 'negative'],
+      ['真磨叽', 'negative'],
+      ['小哥很利索', 'positive'],
+      ['送得利索', 'positive'],
+      ['利索，点赞', 'positive'],
+    ].flatMap(([text, label], i) => [0, 1, 2].map((k) => JSON.stringify({ id: `${i}-${k}`, text: `${text}${'!'.repeat(k)}`, label })));
+    const data = tempFile('ours.jsonl', `${lines.join('\n')}\n`);
+    const model = tempFile('ours-model.json', '');
+    const trained = await runCli(['train', 'sentiment', data, '--out', model, '--seed', '3']);
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/trained sentiment on 18 rows/);
+    const file = JSON.parse(readFileSync(model, 'utf8')) as { format: string; version: number; task: string };
+    expect(file).toMatchObject({ format: 'tongli-model', version: 1, task: 'sentiment' });
+    const row = tempFile('q.jsonl', '{"id":"q","text":"太磨叽了"}\n');
+    const plain = JSON.parse((await runCli(['predict', 'sentiment', row, '--no-default-models'])).stdout) as { label: string };
+    const learned = JSON.parse((await runCli(['predict', 'sentiment', row, '--model', model])).stdout) as { label: string };
+    expect(plain.label).not.toBe('negative');
+    expect(learned.label).toBe('negative');
+  });
+
+  it('refuses unknown labels and unusable model files', async () => {
+    const bad = tempFile('bad-labels.jsonl', '{"id":"1","text":"x","label":"meh"}\n{"id":"2","text":"y","label":"bah"}\n');
+    const r = await runCli(['train', 'sentiment', bad, '--out', tempFile('m.json', '')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a sentiment label/);
+    const notModel = tempFile('not-model.json', '{"hello":1}');
+    const p = await runCli(['predict', 'sentiment', tempFile('r.jsonl', '{"id":"1","text":"x"}\n'), '--model', notModel]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/not a Tongli model file/);
+  });
+});
+
 describe('tongli coach', () => {
   it('lists every technique with span and confidence, and hints with rewrites', async () => {
     const { code, stdout } = await runCli([

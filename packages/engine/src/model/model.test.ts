@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../analyzer.js';
+import { parseModel, serializeModel } from './linear.js';
+
+const rules = createAnalyzer();
+
+// A small, hand-written training set: the model must learn words the lexicons do not know.
+const rows = [
+  ['这个配送员太磨叽了', 'negative'],
+  ['磨叽半天才送到', 'negative'],
+  ['又磨叽又慢', 'negative'],
+  ['真磨叽，下次不点了', 'negative'],
+  ['磨叽死了', 'negative'],
+  ['麻溜送到，很利索', 'positive'],
+  ['小哥很利索', 'positive'],
+  ['利索，点赞', 'positive'],
+  ['出餐利索，送得也快', 'positive'],
+  ['利索的很', 'positive'],
+].flatMap(([text, label], i) => Array.from({ length: 3 }, (_, k) => ({ row: { id: `r${i}-${k}`, text: `${text ?? ''}${'！'.repeat(k)}` }, label: label ?? '' })));
+
+describe('the learned layer', () => {
+  const model = rules.train('sentiment', rows, { seed: 7, buckets: 1 << 12 });
+
+  it('trains deterministically for a seed', () => {
+    const again = rules.train('sentiment', rows, { seed: 7, buckets: 1 << 12 });
+    expect(Array.from(again.weights)).toEqual(Array.from(model.weights));
+    expect(model.labels).toEqual(['negative', 'positive']);
+  });
+
+  it('round-trips through the versioned file format', () => {
+    const file = JSON.parse(JSON.stringify(serializeModel(model))) as unknown;
+    const back = parseModel(file);
+    expect(back.labels).toEqual(model.labels);
+    expect(back.buckets).toBe(model.buckets);
+    const diff = Array.from(model.weights).reduce((m, w, i) => Math.max(m, Math.abs(w - (back.weights[i] ?? 0))), 0);
+    expect(diff).toBeLessThan(0.05);
+    expect(() => parseModel({ format: 'something-else' })).toThrow(/^tongli: not a Tongli model file/);
+    expect(() => parseModel({ ...(file as object), version: 9 })).toThrow(/version 9/);
+  });
+
+  it('catches what the rules miss and explains itself with n-grams', () => {
+    const withModel = createAnalyzer({ models: [serializeModel(model)] });
+    const before = rules.predict('sentiment', { id: 'x', text: '送餐太磨叽' });
+    const after = withModel.predict('sentiment', { id: 'x', text: '送餐太磨叽' }, { explain: true });
+    expect(before).toMatchObject({ label: 'neutral' });
+    expect(after).toMatchObject({ label: 'negative' });
+    expect(after.reasons?.join(' ')).toMatch(/磨|叽/);
+    expect(withModel.predict('sentiment', { id: 'y', text: '利索' })).toMatchObject({ label: 'positive' });
+  });
+
+  it('leaves tasks and languages without a model to the rules', () => {
+    const withModel = createAnalyzer({ models: [{ ...serializeModel(model), meta: { langs: ['zh'] } }] });
+    expect(withModel.predict('sentiment', { id: 'e', text: 'I love it, thank you!' })).toEqual(rules.predict('sentiment', { id: 'e', text: 'I love it, thank you!' }));
+    expect(withModel.predict('abuse', { id: 'a', text: '磨叽' })).toEqual(rules.predict('abuse', { id: 'a', text: '磨叽' }));
+  });
+
+  it('refuses a model whose rule features differ from the engine’s', () => {
+    const file = serializeModel(model);
+    expect(() => createAnalyzer({ models: [{ ...file, dense: file.dense.slice(1), weights: file.weights }] })).toThrow(/^tongli: /);
+    expect(() => createAnalyzer({ models: [{ ...file, task: 'mood' }] })).toThrow(/task "mood" is unknown/);
+  });
+
+  it('needs two labels to train', () => {
+    expect(() => rules.train('sentiment', rows.slice(0, 3))).toThrow(/at least two different labels/);
+  });
+});
