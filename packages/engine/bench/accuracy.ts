@@ -1,20 +1,33 @@
 /**
- * Accuracy benchmark: on the `test` rows of every evaluation set in ../shared/data, scores Tongli
- * (shipped defaults, jieba segmentation), the npm peers a user would reach for, a majority-class
- * baseline and a multinomial naive Bayes trained in memory on the set's `train` rows.
+ * Accuracy benchmark: on the `test` rows of every evaluation set in ../shared/data, scores Tongli in
+ * three modes side by side — rules only, with the shipped default models, and with a model trained in
+ * memory on the set's own `train` rows (in-domain) — against the npm peers a user would reach for, a
+ * majority-class baseline and a multinomial naive Bayes trained in memory on the same `train` rows,
+ * then checks the in-domain and shipped figures against the product's goals. Jieba segmentation.
  *
  *   npm run bench:accuracy             # tables on stdout
  *   npm run bench:accuracy -- --json   # one JSON object on stdout instead
  *   TONGLI_DATA=/path/to/data npm run bench:accuracy
  *
  * Always writes results/accuracy.json (the committed baseline: figures, date, node version) and
- * results/accuracy.md (the tables for the README). Nothing learned from the data is written.
+ * results/accuracy.md (the tables for the README). Nothing learned from the data is written: each
+ * in-domain model lives in memory for its own set only.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAnalyzer, createFallbackSegmenter, goldLabel, predictedLabel, score, setsOf, spearman, TASKS } from '../src/index.js';
-import type { Figures, GoldRow, Segmenter, Task, TaskMap, TaskRow, Turn } from '../src/index.js';
+import {
+  createAnalyzer,
+  createFallbackSegmenter,
+  goldLabel,
+  MODEL_TASKS,
+  predictedLabel,
+  score,
+  setsOf,
+  spearman,
+  TASKS,
+} from '../src/index.js';
+import type { Analyzer, Figures, GoldRow, ModelTask, Segmenter, Task, TaskMap, TaskRow, Turn } from '../src/index.js';
 import { trainNaiveBayes } from './naive-bayes.js';
 import { loadPeers, type Lang, type Peer } from './peer-systems.js';
 import { formatDelta, formatFigure, renderMarkdown, renderText, type Table } from './report.js';
@@ -39,13 +52,38 @@ interface SystemResult {
 /** `na`: the system could not run (reason); `skipped`: it does not cover the set's language. */
 type Cell = SystemResult | { na: string } | { skipped: string };
 
+/** One Tongli mode on one set. */
+interface ModeResult extends SystemResult {
+  rowsPerSecond: number;
+  perLabel: Figures['perLabel'];
+}
+
+interface ShippedResult extends ModeResult {
+  /** Shipped model files that cover the task in the set's language, comma-separated; empty: the rules answer, as in `rules`. */
+  models: string;
+  /** A shipped model was trained on this set's `train` rows, so the figure is in-domain as well. */
+  trainedOnSet: boolean;
+}
+
+interface InDomainResult extends ModeResult {
+  modelTask: ModelTask;
+  /** Labelled `train` rows the throw-away model was trained on. */
+  examples: number;
+  trainSeconds: number;
+}
+
 interface SetResult {
   set: string;
   lang: Lang;
   /** Test rows scored (rows whose gold label maps to null are skipped). */
   n: number;
   train: number;
-  tongli: SystemResult & { rowsPerSecond: number; perLabel: Figures['perLabel'] };
+  /** Tongli with its shipped default models (the key other tools read). */
+  tongli: ShippedResult;
+  /** Tongli with its lexicons and rules only (no models). */
+  rules: ModeResult;
+  /** Tongli with a model trained in memory on this set's `train` rows. */
+  inDomain: InDomainResult | { na: string };
   peers: Record<string, Cell>;
   majority: Cell & { label?: string };
   naiveBayes: Cell;
@@ -54,6 +92,30 @@ interface SetResult {
 }
 
 type SetOutcome = SetResult | { set: string; na: string };
+
+/** A shipped default model, as listed in the report. */
+interface ShippedModel {
+  file: string;
+  task: string;
+  langs: string[];
+  trainedOn: string[];
+  examples?: number;
+}
+
+interface Goal {
+  goal: string;
+  task: Task;
+  set: string;
+  metric: 'macroF1' | 'rho';
+  target: number;
+}
+
+interface GoalResult extends Goal {
+  inDomain: number | null;
+  inDomainMet: boolean | null;
+  shipped: number | null;
+  shippedMet: boolean | null;
+}
 
 interface Report {
   benchmark: 'accuracy';
@@ -64,7 +126,10 @@ interface Report {
   split: 'test';
   segmenter: string;
   metric: string;
+  modes: { tongli: string; rules: string; inDomain: string };
   seconds: number;
+  /** Lists are comma-separated strings, as for the peers. */
+  models: { file: string; task: string; langs: string; trainedOn: string; examples?: number }[];
   peers: {
     name: string;
     package: string;
@@ -78,6 +143,7 @@ interface Report {
   }[];
   references: { cnsenti: { note: string; macroF1: Record<string, number> } };
   tasks: Record<Task, SetOutcome[]>;
+  goals: GoalResult[];
 }
 
 /** cnsenti (Python) macro-F1 on these test rows as published; it is not run here. */
@@ -88,10 +154,33 @@ const CNSENTI: Record<string, number> = {
   zh_emotion_clue: 0.42,
 };
 
+/** The product's accuracy goals on the test rows (macro-F1 unless the metric is ρ). */
+const GOALS: readonly Goal[] = [
+  { goal: 'sentiment en (GoEmotions)', task: 'sentiment', set: 'en_emotion_goemotions', metric: 'macroF1', target: 0.7 },
+  { goal: 'sentiment zh hotel', task: 'sentiment', set: 'zh_sentiment_hotel', metric: 'macroF1', target: 0.88 },
+  { goal: 'sentiment zh waimai', task: 'sentiment', set: 'zh_sentiment_waimai', metric: 'macroF1', target: 0.9 },
+  { goal: 'sentiment zh shopping', task: 'sentiment', set: 'zh_sentiment_shopping', metric: 'macroF1', target: 0.92 },
+  { goal: 'abuse en (Davidson)', task: 'abuse', set: 'en_offensive_davidson', metric: 'macroF1', target: 0.9 },
+  { goal: 'abuse zh (COLD)', task: 'abuse', set: 'zh_offensive_cold', metric: 'macroF1', target: 0.82 },
+  { goal: 'abuse zh (ToxiCN)', task: 'abuse', set: 'zh_toxic_toxicn', metric: 'macroF1', target: 0.7 },
+  { goal: 'emotion en (GoEmotions)', task: 'emotion', set: 'en_emotion_goemotions', metric: 'macroF1', target: 0.45 },
+  { goal: 'emotion zh (CLUE)', task: 'emotion', set: 'zh_emotion_clue', metric: 'macroF1', target: 0.5 },
+  { goal: 'strategy (ESConv)', task: 'strategy', set: 'en_support_strategy_esconv', metric: 'macroF1', target: 0.55 },
+  { goal: 'empathy ER (EPITOME)', task: 'empathy', set: 'en_empathy_epitome_emotional_reactions', metric: 'macroF1', target: 0.62 },
+  { goal: 'empathy IP (EPITOME)', task: 'empathy', set: 'en_empathy_epitome_interpretations', metric: 'macroF1', target: 0.62 },
+  { goal: 'empathy EX (EPITOME)', task: 'empathy', set: 'en_empathy_epitome_explorations', metric: 'macroF1', target: 0.62 },
+  { goal: 'satisfaction zh ρ (STC-3)', task: 'satisfaction', set: 'zh_helpdesk_stc3_dialogues', metric: 'rho', target: 0.7 },
+  { goal: 'satisfaction en ρ (STC-3)', task: 'satisfaction', set: 'en_helpdesk_stc3_dialogues', metric: 'rho', target: 0.65 },
+  { goal: 'satisfaction zh F1 (STC-3)', task: 'satisfaction', set: 'zh_helpdesk_stc3_dialogues', metric: 'macroF1', target: 0.6 },
+  { goal: 'satisfaction en F1 (STC-3)', task: 'satisfaction', set: 'en_helpdesk_stc3_dialogues', metric: 'macroF1', target: 0.6 },
+];
+
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
 const WORD = /[\p{L}\p{N}]+(?:'\p{L}+)?/gu;
 const HAS_WORD = /[\p{L}\p{N}]/u;
+const IN_DOMAIN_SEED = 1;
 
 const messageOf = (error: unknown) => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error));
 const isFigures = (cell: Cell | undefined): cell is SystemResult => cell !== undefined && 'macroF1' in cell;
@@ -131,6 +220,35 @@ async function loadSegmenter(): Promise<{ name: string; segmenter: Segmenter; no
   }
 }
 
+/** Every model in packages/engine/models (a file holds one model object or a list of them), parsed, with what the report says of each. */
+function loadShippedModels(dir: string): { models: unknown[]; info: ShippedModel[] } {
+  const models: unknown[] = [];
+  const info: ShippedModel[] = [];
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  for (const file of files.sort()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(resolve(dir, file), 'utf8'));
+    } catch (error) {
+      fail(`shipped model ${file} is not valid JSON: ${messageOf(error)}`);
+    }
+    for (const model of Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]) {
+      const m = (typeof model === 'object' && model !== null ? model : {}) as { task?: unknown; meta?: Record<string, unknown> };
+      const strings = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
+      const langs = strings(m.meta?.langs);
+      models.push(model);
+      info.push({
+        file,
+        task: String(m.task),
+        langs: langs.length > 0 ? langs : ['zh', 'en'],
+        trainedOn: strings(m.meta?.trainedOn),
+        ...(typeof m.meta?.examples === 'number' ? { examples: m.meta.examples } : {}),
+      });
+    }
+  }
+  return { models, info };
+}
+
 function versionOf(pkg: string): string {
   try {
     return String((JSON.parse(readFileSync(resolve(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version?: unknown }).version);
@@ -160,6 +278,12 @@ function isBinary(map: TaskMap, task: Task, set: string): boolean {
   return !targets.includes('neutral');
 }
 
+/** The learned-layer task for a benchmark task on a set (`empathy:<mechanism>` for the empathy sets). */
+function modelTaskOf(map: TaskMap, task: Task, set: string): ModelTask | undefined {
+  const name = task === 'empathy' ? `empathy:${map.empathy.mechanisms[set] ?? ''}` : task;
+  return (MODEL_TASKS as readonly string[]).includes(name) ? (name as ModelTask) : undefined;
+}
+
 function figuresOf(gold: readonly string[], predicted: readonly string[]): SystemResult {
   const f = score(gold, predicted);
   return { macroF1: f.macroF1, accuracy: f.accuracy };
@@ -187,12 +311,18 @@ function majorityLabel(labels: readonly string[]): string {
 
 interface Context {
   map: TaskMap;
-  analyzer: ReturnType<typeof createAnalyzer>;
+  segmenter: Segmenter;
+  /** Lexicons and rules only; also the analyser the in-domain models are trained with. */
+  rules: Analyzer;
+  /** The rules plus every shipped default model. */
+  shipped: Analyzer;
+  shippedModels: ShippedModel[];
   peers: Peer[];
   tokenize: (text: string, lang: Lang) => string[];
 }
 
-function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, set: string, rows: DataRow[]): SetOutcome {
+function evaluateSet(context: Context, task: Task, set: string, rows: DataRow[]): SetOutcome {
+  const { map, segmenter, rules, shipped, shippedModels, peers, tokenize } = context;
   const lang: Lang = rows.some((r) => r.lang === 'zh') || set.startsWith('zh_') ? 'zh' : 'en';
   const binary = isBinary(map, task, set);
   const labelled = rows.flatMap((row) => {
@@ -213,18 +343,57 @@ function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, se
     return rho === undefined ? result : { ...result, rho };
   };
 
-  for (const { row } of train.slice(0, 50)) analyzer.predict(task, toTaskRow(row));
-  const start = performance.now();
-  const predictions = test.map((x) => analyzer.predict(task, toTaskRow(x.row)));
-  const seconds = (performance.now() - start) / 1000;
-  const tongliLabels = predictions.map((p) => predictedLabel(map, task, set, p, binary));
-  const tongliFigures = score(gold, tongliLabels);
-  const tongliScores = predictions.map((p) => ('score' in p ? p.score : Number.NaN));
-  const tongli = {
-    ...withRho({ macroF1: tongliFigures.macroF1, accuracy: tongliFigures.accuracy }, tongliScores),
-    rowsPerSecond: Math.round(test.length / Math.max(seconds, 1e-6)),
-    perLabel: tongliFigures.perLabel,
+  const testRows = test.map((x) => toTaskRow(x.row));
+  const warmRows = (train.length > 0 ? train : test).slice(0, 50).map((x) => toTaskRow(x.row));
+  /** Scores one Tongli mode on the test rows (after a short warm-up on other rows), timing the predictions. */
+  const runMode = (analyzer: Analyzer): ModeResult => {
+    for (const row of warmRows) analyzer.predict(task, row);
+    const start = performance.now();
+    const predictions = testRows.map((row) => analyzer.predict(task, row));
+    const seconds = (performance.now() - start) / 1000;
+    const labels = predictions.map((p) => predictedLabel(map, task, set, p, binary));
+    const f = score(gold, labels);
+    const scores = predictions.map((p) => ('score' in p ? p.score : Number.NaN));
+    return {
+      ...withRho({ macroF1: f.macroF1, accuracy: f.accuracy }, scores),
+      rowsPerSecond: Math.round(test.length / Math.max(seconds, 1e-6)),
+      perLabel: f.perLabel,
+    };
   };
+
+  const modelTask = modelTaskOf(map, task, set);
+  const rulesResult = runMode(rules);
+  const covering = shippedModels.filter((m) => m.task === modelTask && m.langs.includes(lang));
+  const tongli: ShippedResult = {
+    ...runMode(shipped),
+    models: [...new Set(covering.map((m) => m.file))].join(', '),
+    trainedOnSet: covering.some((m) => m.trainedOn.includes(set)),
+  };
+
+  // In-domain: a throw-away model trained by the rules-only analyser on this set's train rows (emotion
+  // models learn product emotions, so the gold `positive` is taught as `satisfaction`). It covers both
+  // languages (no `langs`), so it answers every test row whatever language the row is detected as.
+  let inDomain: SetResult['inDomain'] = { na: 'no labelled train rows' };
+  if (modelTask === undefined) inDomain = { na: `no model task for ${task} on ${set}` };
+  else if (train.length > 0) {
+    try {
+      const examples = train.map((x) => ({
+        row: toTaskRow(x.row),
+        label: task === 'emotion' && x.gold === 'positive' ? 'satisfaction' : x.gold,
+      }));
+      const started = performance.now();
+      const model = rules.train(modelTask, examples, { seed: IN_DOMAIN_SEED });
+      const trainSeconds = Math.round((performance.now() - started) / 10) / 100;
+      inDomain = {
+        ...runMode(createAnalyzer({ segmenter, models: [model] })),
+        modelTask,
+        examples: examples.length,
+        trainSeconds,
+      };
+    } catch (error) {
+      inDomain = { na: messageOf(error) };
+    }
+  }
 
   const peerCells: Record<string, Cell> = {};
   for (const peer of peers.filter((p) => p.task === task)) {
@@ -264,6 +433,8 @@ function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, se
     n: test.length,
     train: train.length,
     tongli,
+    rules: rulesResult,
+    inDomain,
     peers: peerCells,
     majority,
     naiveBayes,
@@ -274,19 +445,35 @@ function evaluateSet({ map, analyzer, peers, tokenize }: Context, task: Task, se
 const cellText = (cell: Cell | undefined, pick: (r: SystemResult) => number | undefined = (r) => r.macroF1): string =>
   cell === undefined ? '—' : isFigures(cell) ? formatFigure(pick(cell)) : 'na' in cell ? 'n/a' : '—';
 
-function buildTables(report: Report, baseline: Map<string, number>, forTerminal: boolean): Table[] {
+/** The shipped figure, marked ‡ where a shipped model learned from this set's train rows. */
+const shippedText = (o: SetResult, pick: (r: SystemResult) => number | undefined = (r) => r.macroF1): string =>
+  `${formatFigure(pick(o.tongli))}${o.tongli.trainedOnSet ? '‡' : ''}`;
+
+const SHIPPED_NOTE =
+  '‡ a shipped model was trained on this set’s `train` rows (licensed sets only), so the shipped figure is in-domain too.';
+
+interface Baseline {
+  /** Previous Tongli macro-F1 per `task/set`. */
+  f1: Map<string, number>;
+  /** What the previous figure measured: the shipped mode, or (files older than the modes) the rules. */
+  mode: 'shipped' | 'rules';
+}
+
+function buildTables(report: Report, baseline: Baseline, forTerminal: boolean): Table[] {
   return TASKS.map((task) => {
     const outcomes = report.tasks[task];
     const peerNames = report.peers.filter((p) => p.task === task).map((p) => p.name);
     const satisfaction = task === 'satisfaction';
     const reference = outcomes.some((o) => 'reference' in o && o.reference !== undefined);
-    const delta = forTerminal && baseline.size > 0;
+    const delta = forTerminal && baseline.f1.size > 0;
     const header = [
       'set',
       'n',
-      'Tongli F1',
-      'Tongli acc',
-      ...(satisfaction ? ['Tongli ρ'] : []),
+      'Tongli rules',
+      'Tongli shipped',
+      'shipped acc',
+      'Tongli in-domain',
+      ...(satisfaction ? ['rules ρ', 'shipped ρ', 'in-domain ρ'] : []),
       ...(delta ? ['Δ F1'] : []),
       ...peerNames,
       ...(reference ? ['cnsenti†'] : []),
@@ -296,50 +483,126 @@ function buildTables(report: Report, baseline: Map<string, number>, forTerminal:
       ...(forTerminal ? ['rows/s'] : []),
     ];
     const notes: string[] = [];
+    const sameAsRules: string[] = [];
     const rows = outcomes.map((o) => {
       if (!('tongli' in o)) {
         notes.push(`${o.set}: n/a — ${o.na}`);
         return [o.set, ...header.slice(1).map(() => 'n/a')];
       }
-      const previous = baseline.get(`${task}/${o.set}`);
-      const failures = [...Object.entries(o.peers), ['majority', o.majority], ['NB', o.naiveBayes]] as const;
-      for (const [name, cell] of failures) if ('na' in cell) notes.push(`${name}: n/a — ${cell.na}`);
+      if (o.tongli.models === '') sameAsRules.push(o.set);
+      const previous = baseline.f1.get(`${task}/${o.set}`);
+      const failures = [
+        ['Tongli in-domain', o.inDomain],
+        ...Object.entries(o.peers),
+        ['majority', o.majority],
+        ['NB', o.naiveBayes],
+      ] as const;
+      for (const [name, cell] of failures) if ('na' in cell) notes.push(`${name}: n/a on ${o.set} — ${cell.na}`);
+      const rho = (r: SystemResult) => r.rho;
       return [
         o.set,
         String(o.n),
-        formatFigure(o.tongli.macroF1),
+        formatFigure(o.rules.macroF1),
+        shippedText(o),
         formatFigure(o.tongli.accuracy),
-        ...(satisfaction ? [formatFigure(o.tongli.rho)] : []),
+        cellText(o.inDomain),
+        ...(satisfaction ? [formatFigure(o.rules.rho), shippedText(o, rho), cellText(o.inDomain, rho)] : []),
         ...(delta ? [formatDelta(previous === undefined ? undefined : o.tongli.macroF1 - previous)] : []),
         ...peerNames.map((name) => cellText(o.peers[name])),
         ...(reference ? [formatFigure(o.reference?.cnsenti)] : []),
         cellText(o.majority),
         cellText(o.naiveBayes),
-        ...(satisfaction ? [cellText(o.naiveBayes, (r) => r.rho)] : []),
+        ...(satisfaction ? [cellText(o.naiveBayes, rho)] : []),
         ...(forTerminal ? [String(o.tongli.rowsPerSecond)] : []),
       ];
     });
+    if (sameAsRules.length > 0)
+      notes.push(
+        sameAsRules.length === rows.length
+          ? 'No shipped model covers this task: Tongli shipped is Tongli rules.'
+          : `No shipped model covers ${sameAsRules.join(', ')}: there Tongli shipped is Tongli rules.`,
+      );
+    if (outcomes.some((o) => 'tongli' in o && o.tongli.trainedOnSet)) notes.push(SHIPPED_NOTE);
     const cells = outcomes.flatMap((o) => ('peers' in o ? Object.values(o.peers) : []));
     if (cells.some((c) => 'skipped' in c)) notes.push('A dash under a peer: it does not cover the set’s language.');
     if (reference) notes.push('† cnsenti (Python) published macro-F1 on these test rows; not run here.');
     if (satisfaction) notes.push('ρ = Spearman between the system’s score and quality.S.mean (NB: P(satisfied) − P(dissatisfied)).');
-    if (delta) notes.push('Δ F1 = Tongli macro-F1 minus the committed baseline (results/accuracy.json as it was before this run).');
+    if (delta)
+      notes.push(
+        baseline.mode === 'shipped'
+          ? 'Δ F1 = Tongli shipped macro-F1 minus the shipped figure of the committed baseline (results/accuracy.json as it was before this run).'
+          : 'Δ F1 = Tongli shipped macro-F1 minus the committed baseline (results/accuracy.json before this run), which predates the modes and holds the rules-only figure.',
+      );
     return { title: `${task} — macro-F1 on test rows`, header, rows, notes: [...new Set(notes)] };
   });
 }
 
-function readBaseline(path: string): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!existsSync(path)) return out;
+/** Judged on the figure as shown (three decimals), so a cell never reads 0.700 ✗ against a .70 goal. */
+const meets = (value: number, target: number) => Math.round(value * 1000) / 1000 >= target;
+
+function scoreGoals(tasks: Record<Task, SetOutcome[]>): GoalResult[] {
+  return GOALS.map((goal) => {
+    const o = tasks[goal.task].find((x) => x.set === goal.set);
+    const pick = (r: SystemResult | { na: string } | undefined): number | null => {
+      const v = r !== undefined && isFigures(r) ? (goal.metric === 'rho' ? r.rho : r.macroF1) : undefined;
+      return v === undefined || !Number.isFinite(v) ? null : v;
+    };
+    const inDomain = o && 'tongli' in o ? pick(o.inDomain) : null;
+    const shipped = o && 'tongli' in o ? pick(o.tongli) : null;
+    return {
+      ...goal,
+      inDomain,
+      inDomainMet: inDomain === null ? null : meets(inDomain, goal.target),
+      shipped,
+      shippedMet: shipped === null ? null : meets(shipped, goal.target),
+    };
+  });
+}
+
+function buildGoalsTable(report: Report): Table {
+  const goalCell = (value: number | null, met: boolean | null, mark = '') =>
+    value === null ? 'n/a' : `${formatFigure(value)}${mark} ${met ? '✓' : '✗'}`;
+  const trainedOn = (g: GoalResult) => {
+    const o = report.tasks[g.task].find((x) => x.set === g.set);
+    return o !== undefined && 'tongli' in o && o.tongli.trainedOnSet;
+  };
+  const rows = report.goals.map((g) => [
+    g.goal,
+    g.metric === 'rho' ? 'ρ' : 'macro-F1',
+    `≥ ${g.target.toFixed(2)}`,
+    goalCell(g.inDomain, g.inDomainMet),
+    goalCell(g.shipped, g.shippedMet, trainedOn(g) ? '‡' : ''),
+  ]);
+  const count = (key: 'inDomainMet' | 'shippedMet') => report.goals.filter((g) => g[key] === true).length;
+  return {
+    title: 'Goals — Tongli in-domain and shipped against the targets',
+    header: ['goal', 'metric', 'target', 'Tongli in-domain', 'Tongli shipped'],
+    rows,
+    notes: [
+      `Met: in-domain ${count('inDomainMet')} of ${report.goals.length}, shipped ${count('shippedMet')} of ${report.goals.length}.`,
+      'Judged on the figure as shown (three decimals); ρ = Spearman with quality.S.mean.',
+      ...(report.goals.some(trainedOn) ? [SHIPPED_NOTE] : []),
+    ],
+  };
+}
+
+function readBaseline(path: string): Baseline {
+  const f1 = new Map<string, number>();
+  if (!existsSync(path)) return { f1, mode: 'shipped' };
   try {
     const previous = JSON.parse(readFileSync(path, 'utf8')) as Partial<Report>;
+    let modes = false;
     for (const task of TASKS) {
-      for (const o of previous.tasks?.[task] ?? []) if ('tongli' in o) out.set(`${task}/${o.set}`, o.tongli.macroF1);
+      for (const o of previous.tasks?.[task] ?? []) {
+        if (!('tongli' in o)) continue;
+        f1.set(`${task}/${o.set}`, o.tongli.macroF1);
+        if ('rules' in o) modes = true;
+      }
     }
+    return { f1, mode: modes ? 'shipped' : 'rules' };
   } catch {
-    return new Map();
+    return { f1: new Map(), mode: 'shipped' };
   }
-  return out;
 }
 
 async function main(): Promise<void> {
@@ -352,7 +615,22 @@ async function main(): Promise<void> {
 
   const [seg, peers] = await Promise.all([loadSegmenter(), loadPeers()]);
   if (seg.note) process.stderr.write(`bench:accuracy: ${seg.note}\n`);
-  const context: Context = { map, analyzer: createAnalyzer({ segmenter: seg.segmenter }), peers, tokenize: createTokenizer(seg.segmenter) };
+  const shippedModels = loadShippedModels(MODELS);
+  let shipped: Analyzer;
+  try {
+    shipped = createAnalyzer({ segmenter: seg.segmenter, models: shippedModels.models });
+  } catch (error) {
+    fail(`the shipped models in ${toPosix(relative(ROOT, MODELS))} do not load: ${messageOf(error)}`);
+  }
+  const context: Context = {
+    map,
+    segmenter: seg.segmenter,
+    rules: createAnalyzer({ segmenter: seg.segmenter }),
+    shipped,
+    shippedModels: shippedModels.info,
+    peers,
+    tokenize: createTokenizer(seg.segmenter),
+  };
 
   const cache = new Map<string, DataRow[] | Error>();
   const rowsOf = (set: string): DataRow[] | Error => {
@@ -376,6 +654,7 @@ async function main(): Promise<void> {
     });
   }
 
+  const licensed = [...new Set(shippedModels.info.flatMap((m) => m.trainedOn))];
   const report: Report = {
     benchmark: 'accuracy',
     date: new Date().toISOString().slice(0, 10),
@@ -386,7 +665,14 @@ async function main(): Promise<void> {
     segmenter: seg.name,
     metric:
       'macro-F1 over the gold labels present in the test rows (predicted-only labels count as false positives); accuracy = share of test rows right',
+    modes: {
+      tongli:
+        'shipped defaults: createAnalyzer({ segmenter, models }) with every model in packages/engine/models; the rules answer where no model covers the task and language',
+      rules: 'createAnalyzer({ segmenter }) with no models: lexicons and rules only',
+      inDomain: `rules plus a model trained in memory (analyzer.train, seed ${IN_DOMAIN_SEED}) on the set’s train rows; never written`,
+    },
     seconds: Math.round((performance.now() - started) / 100) / 10,
+    models: shippedModels.info.map((m) => ({ ...m, langs: m.langs.join(', '), trainedOn: m.trainedOn.join(', ') })),
     peers: peers.map((p) => ({
       name: p.name,
       package: p.pkg,
@@ -399,6 +685,7 @@ async function main(): Promise<void> {
     })),
     references: { cnsenti: { note: 'published macro-F1 of cnsenti (Python) on these test rows; not run here', macroF1: CNSENTI } },
     tasks,
+    goals: scoreGoals(tasks),
   };
 
   const baselinePath = resolve(RESULTS, 'accuracy.json');
@@ -408,18 +695,34 @@ async function main(): Promise<void> {
   const peerLines = report.peers.map(
     (p) => `- \`${p.package}\` ${p.version} (${p.task}): ${p.status === 'ready' ? p.setup : `n/a — ${p.reason ?? ''}`}`,
   );
+  const modelLines = report.models.map(
+    (m) =>
+      `- \`${m.file}\`: ${m.task} (${m.langs}), trained on the \`train\` rows of ${m.trainedOn || 'unknown sets'}` +
+      (m.examples === undefined ? '' : ` (${m.examples} rows)`),
+  );
+  const goals = buildGoalsTable(report);
   const markdown = [
     '# Accuracy benchmark',
     '',
     `Macro-F1 on the \`test\` rows of each evaluation set (${report.date}, Node ${report.node}, segmenter ${report.segmenter}). ` +
-      'Tongli runs with its shipped defaults; NB is a multinomial naive Bayes trained in memory on the set’s `train` rows ' +
+      'Tongli in three modes: **rules** = lexicons and rules only; **shipped** = the rules plus the default models in ' +
+      '`packages/engine/models`, trained only on the `train` rows of licensed sets' +
+      (licensed.length > 0 ? ` (${licensed.join(', ')})` : '') +
+      ', where one covers the task and language; **in-domain** = the rules plus a model trained in memory (seed 1) on the set’s own ' +
+      '`train` rows and thrown away after the run. NB is a multinomial naive Bayes trained in memory on the set’s `train` rows ' +
       '(English: lower-cased word unigrams; Chinese: jieba words; Laplace smoothing); majority predicts the most frequent `train` label. ' +
       'Regenerate with `npm run bench:accuracy`.',
     '',
     ...buildTables(report, baseline, false).flatMap((t) => [renderMarkdown(t), '']),
+    renderMarkdown(goals),
+    '',
     '## Peers',
     '',
     ...peerLines,
+    '',
+    '## Shipped models',
+    '',
+    ...modelLines,
     '',
   ].join('\n');
   writeFileSync(resolve(RESULTS, 'accuracy.md'), markdown);
@@ -428,21 +731,28 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  const sections = buildTables(report, baseline, true).map(renderText);
+  const sections = [...buildTables(report, baseline, true), goals].map(renderText);
   const scored = TASKS.flatMap((task) =>
     report.tasks[task].filter((o): o is SetResult => 'tongli' in o).map((o) => ({ ...o, set: `${task}/${o.set}` })),
   );
   const rowsTotal = scored.reduce((s, o) => s + o.n, 0);
   const secondsTotal = scored.reduce((s, o) => s + o.n / Math.max(o.tongli.rowsPerSecond, 1), 0);
+  const trained = scored.flatMap((o) => (isFigures(o.inDomain) ? [o.inDomain.trainSeconds] : []));
   process.stdout.write(
     [
       `Tongli accuracy benchmark — ${report.date}, Node ${report.node}, data ${dataDir}, segmenter ${report.segmenter}`,
+      `Tongli rules: no models. Tongli shipped: + ${report.models.length} shipped models (${report.models.map((m) => m.file).join(', ')}). ` +
+        `Tongli in-domain: + a model trained on the set’s train rows (seed ${IN_DOMAIN_SEED}, in memory only).`,
       '',
       ...sections.flatMap((s) => [s, '']),
       'Peers:',
       ...peerLines,
       '',
-      `Engine throughput: ${scored.map((o) => `${o.set} ${o.tongli.rowsPerSecond}`).join(', ')} rows/s; overall ${Math.round(rowsTotal / Math.max(secondsTotal, 1e-6))} rows/s.`,
+      'Shipped models:',
+      ...modelLines,
+      '',
+      `Engine throughput (shipped): ${scored.map((o) => `${o.set} ${o.tongli.rowsPerSecond}`).join(', ')} rows/s; overall ${Math.round(rowsTotal / Math.max(secondsTotal, 1e-6))} rows/s.`,
+      `In-domain training: ${trained.length} models, ${Math.round(trained.reduce((s, x) => s + x, 0) * 10) / 10} s in all.`,
       `Done in ${report.seconds} s; wrote ${toPosix(relative(ROOT, baselinePath))} and ${toPosix(relative(ROOT, resolve(RESULTS, 'accuracy.md')))}.`,
       '',
     ].join('\n'),

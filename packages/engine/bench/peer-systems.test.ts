@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPeer, toPolarity, type PeerInfo } from './peer-systems.js';
+import { loadObscenity, loadPeer, toPolarity, type PeerInfo } from './peer-systems.js';
 
 const INFO: PeerInfo = { name: 'probe', pkg: 'probe', task: 'sentiment', langs: ['en'], setup: 'test' };
 
@@ -37,5 +37,15 @@ describe('loadPeer', () => {
   it('returns a ready peer otherwise', async () => {
     const peer = await loadPeer(INFO, async () => (text) => toPolarity(text.length, 0));
     expect(peer.status).toBe('ready');
+  });
+});
+
+describe('obscenity peer', () => {
+  it('loads as an English-only abuse peer and flags profanity, not ordinary complaints', async () => {
+    const peer = await loadObscenity();
+    expect(peer).toMatchObject({ name: 'obscenity', task: 'abuse', langs: ['en'], status: 'ready' });
+    if (peer.status !== 'ready') return;
+    expect(peer.predict('you are a fucking idiot', 'en')).toEqual({ label: 'abusive', score: 1 });
+    expect(peer.predict('my parcel is three days late, please help', 'en')).toEqual({ label: 'clean', score: 0 });
   });
 });

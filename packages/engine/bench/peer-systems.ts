@@ -134,5 +134,24 @@ export async function loadPeers(): Promise<Peer[]> {
         return (text, lang) => flagged((lang === 'zh' ? unspaced : spaced).isProfane(text));
       },
     ),
+    loadObscenity(),
   ]);
+}
+
+/** `obscenity`: an English profanity matcher (its English dataset only, so English sets only). */
+export function loadObscenity(): Promise<Peer> {
+  return loadPeer(
+    {
+      name: 'obscenity',
+      pkg: 'obscenity',
+      task: 'abuse',
+      langs: ['en'],
+      setup: 'RegExpMatcher with englishDataset + englishRecommendedTransformers; hasMatch() → abusive',
+    },
+    async () => {
+      const { RegExpMatcher, englishDataset, englishRecommendedTransformers } = await import('obscenity');
+      const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+      return (text) => flagged(matcher.hasMatch(text));
+    },
+  );
 }

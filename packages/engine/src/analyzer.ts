@@ -47,24 +47,37 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
   };
   const scorecard = validateScorecard(options.scorecard ?? RAW_LEXICON.scorecard);
   const segmenter = options.segmenter ?? createFallbackSegmenter();
-  const analyzeCustomer = createCustomerAnalyzer({ lexicon, normalize, tuning: tuning.customer });
-  const agent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning: tuning.tasks });
-  const analyzeConversation = createConversationAnalyzer({ lexicon, normalize, analyzeCustomer, agent, scorecard, tuning: tuning.tasks });
-  const coach = createCoach(lexicon, agent, analyzeCustomer);
+  const rulesCustomer = createCustomerAnalyzer({ lexicon, normalize, tuning: tuning.customer });
+  // The learned layer reads the rules' outputs as features, so it is built on the rules-only analysers.
+  const rulesAgent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer: rulesCustomer, tuning: tuning.tasks });
+  const rulesConversation = createConversationAnalyzer({ lexicon, normalize, analyzeCustomer: rulesCustomer, agent: rulesAgent, scorecard, tuning: tuning.tasks });
   let learned: LearnedLayer;
   try {
     learned = createLearnedLayer({
       normalize,
-      analyzeCustomer,
-      agent,
-      analyzeConversation,
+      analyzeCustomer: rulesCustomer,
+      agent: rulesAgent,
+      analyzeConversation: rulesConversation,
       techniqueIds: lexicon.catalogue.techniques.map((t) => t.id),
       models: options.models ?? [],
     });
   } catch (error) {
     throw new Error((error as Error).message.startsWith('tongli: ') ? (error as Error).message : `tongli: ${(error as Error).message}`);
   }
-  const predict = createPredictor({ analyzeCustomer, agent, analyzeConversation, tuning: tuning.tasks, learned });
+  // What users see: customer messages refined by the customer-message models when any are loaded.
+  const refined = learned.models.all.some((m) => m.task === 'emotion' || m.task === 'sentiment' || m.task === 'abuse');
+  const analyzeCustomer = refined
+    ? (text: string) => {
+        const norm = normalize(text);
+        return learned.refineCustomer(rulesCustomer(text, norm), text, norm);
+      }
+    : rulesCustomer;
+  const agent = refined ? createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer, tuning: tuning.tasks }) : rulesAgent;
+  const analyzeConversation = refined
+    ? createConversationAnalyzer({ lexicon, normalize, analyzeCustomer, agent, scorecard, tuning: tuning.tasks })
+    : rulesConversation;
+  const coach = createCoach(lexicon, agent, analyzeCustomer);
+  const predict = createPredictor({ analyzeCustomer: rulesCustomer, agent: rulesAgent, analyzeConversation: rulesConversation, tuning: tuning.tasks, learned });
 
   return Object.freeze({
     normalize,

@@ -42,7 +42,7 @@ export interface Finding {
   text: string;
   confidence: number;
   /** Where the rule came from: `lexicon`, `guidelines`, `rule`, `context`. */
-  source: 'lexicon' | 'guidelines' | 'rule' | 'context';
+  source: 'lexicon' | 'guidelines' | 'rule' | 'context' | 'model';
 }
 
 export interface SignalFinding extends Finding {
@@ -68,6 +68,8 @@ export interface CustomerAnalysis {
   signals: SignalFinding[];
   /** Emotion and sentiment cues with their spans (`emotion:<id>`, `sentiment:+`, `sentiment:-`, `cue:<name>`). */
   cues: Finding[];
+  /** What the learned models said, when models for this language are loaded (they set emotion / sentiment above). */
+  model?: { emotion?: { label: Emotion; confidence: number }; sentiment?: number; abuse?: number; reasons: string[] };
 }
 
 export interface AgentContext {

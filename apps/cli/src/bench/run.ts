@@ -2,7 +2,10 @@ import { createCliAnalyzer } from '../engine.js';
 import { createRandom, generateMessage } from './corpus.js';
 
 export interface SpeedFigures {
+  /** With the shipped default models refining each customer message (the CLI's default). */
   customerMsgsPerSec: number;
+  /** The rules alone (no models loaded). */
+  customerMsgsPerSecRules: number;
   agentMsgsPerSec: number;
   conversationMsgsPerSec: number;
   coachLatencyMs: { p50: number; p95: number; p99: number; max: number };
@@ -25,6 +28,7 @@ function percentile(sorted: number[], p: number): number {
 /** In-process throughput and latency on one core, over a seeded generated corpus of ≈50-character messages. */
 export function measureSpeed(size = 20000): SpeedFigures {
   const analyzer = createCliAnalyzer();
+  const rulesOnly = createCliAnalyzer({ noDefaultModels: true });
   const random = createRandom(42);
   const customer = Array.from({ length: size }, () => generateMessage('customer', random));
   const agent = Array.from({ length: size }, () => generateMessage('agent', random));
@@ -35,7 +39,9 @@ export function measureSpeed(size = 20000): SpeedFigures {
     analyzer.analyzeCustomer(customer[i % size] ?? '');
     analyzer.analyzeAgent(agent[i % size] ?? '', { customer: customer[i % size] ?? '' });
   }
+  for (let i = 0; i < 10000; i++) rulesOnly.analyzeCustomer(customer[i % size] ?? '');
   const c = timeIt(size, (i) => analyzer.analyzeCustomer(customer[i] ?? ''));
+  const cr = timeIt(size, (i) => rulesOnly.analyzeCustomer(customer[i] ?? ''));
   const customerAnalyses = customer.map((m) => analyzer.analyzeCustomer(m));
   const a = timeIt(size, (i) => {
     const ctx = { customer: customer[i] ?? '' };
@@ -63,6 +69,7 @@ export function measureSpeed(size = 20000): SpeedFigures {
   latencies.sort((x, y) => x - y);
   return {
     customerMsgsPerSec: Math.round(size / c),
+    customerMsgsPerSecRules: Math.round(size / cr),
     agentMsgsPerSec: Math.round(size / a),
     conversationMsgsPerSec: Math.round((dialogues.length * 10) / d),
     coachLatencyMs: {

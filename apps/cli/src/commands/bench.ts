@@ -59,7 +59,7 @@ export async function runBench(
     return 0;
   }
   const lines = [
-    `customer messages/s   ${speed.customerMsgsPerSec.toLocaleString('en')}   (≈${speed.messageChars} chars, one core)`,
+    `customer messages/s   ${speed.customerMsgsPerSec.toLocaleString('en')} with the default models, ${speed.customerMsgsPerSecRules.toLocaleString('en')} rules only   (≈${speed.messageChars} chars, one core)`,
     `agent replies/s       ${speed.agentMsgsPerSec.toLocaleString('en')}`,
     `conversation msgs/s   ${speed.conversationMsgsPerSec.toLocaleString('en')}`,
     `coach latency (${speed.coachDraftChars} chars)  p50 ${speed.coachLatencyMs.p50} ms  p95 ${speed.coachLatencyMs.p95} ms  p99 ${speed.coachLatencyMs.p99} ms`,

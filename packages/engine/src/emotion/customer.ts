@@ -1,7 +1,7 @@
 import type { CompiledLexicon, CustomerCue } from '../lexicon/compile.js';
 import { dropOverlapping, type Match } from '../match/matcher.js';
 import { detectLanguage } from '../text/language.js';
-import { originalSpan, type Normalize } from '../text/normalize.js';
+import { originalSpan, type Normalize, type NormalizedText } from '../text/normalize.js';
 import type { CueEmotion, CustomerAnalysis, Emotion, Finding, SignalFinding, SignalId } from '../types.js';
 import type { CustomerTuning } from './tuning.js';
 
@@ -75,8 +75,8 @@ export interface CustomerAnalyzerDeps {
 
 /** Reads one customer message: emotion with intensity, sentiment, safety and effort signals, each with spans. */
 export function createCustomerAnalyzer({ lexicon, normalize, tuning }: CustomerAnalyzerDeps) {
-  return function analyzeCustomer(original: string): CustomerAnalysis {
-    const norm = normalize(original);
+  return function analyzeCustomer(original: string, prepared?: NormalizedText): CustomerAnalysis {
+    const norm = prepared ?? normalize(original);
     const { text } = norm;
     const span = (start: number, end: number) => originalSpan(norm, original.length, start, end);
     const matches = dropOverlapping(lexicon.customer.match(text));

@@ -37,20 +37,37 @@ export function createFeaturizer(config: FeatureConfig) {
   if ((config.buckets & mask) !== 0) throw new Error('tongli: model buckets must be a power of two');
   const indices = new Int32Array(MAX_FEATURES);
   const counts = new Float32Array(MAX_FEATURES);
-  const slot = new Map<number, number>();
+  // Open-addressing table from bucket to slot, cleared in O(1) by bumping a generation stamp.
+  const TABLE = MAX_FEATURES * 4;
+  const tableKey = new Int32Array(TABLE);
+  const tableSlot = new Int32Array(TABLE);
+  const tableGen = new Uint32Array(TABLE);
+  let generation = 0;
 
   return function featurize(text: string, seed: number, sink?: NgramSink): SparseVector {
-    slot.clear();
+    generation = (generation + 1) >>> 0;
+    if (generation === 0) {
+      tableGen.fill(0);
+      generation = 1;
+    }
     let n = 0;
     const add = (hash: number, start: number, end: number) => {
       const index = (hash >>> 0) & mask;
-      const at = slot.get(index);
-      if (at !== undefined) {
-        counts[at] = (counts[at] ?? 0) + 1;
-        return;
+      let h = Math.imul(index, 0x9e3779b1) >>> 18;
+      for (;;) {
+        h &= TABLE - 1;
+        if (tableGen[h] !== generation) break;
+        if (tableKey[h] === index) {
+          const at = tableSlot[h] ?? 0;
+          counts[at] = (counts[at] ?? 0) + 1;
+          return;
+        }
+        h++;
       }
       if (n >= MAX_FEATURES) return;
-      slot.set(index, n);
+      tableGen[h] = generation;
+      tableKey[h] = index;
+      tableSlot[h] = n;
       indices[n] = index;
       counts[n] = 1;
       n++;

@@ -1,8 +1,9 @@
 import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { AgentAnalyzer } from '../techniques/agent.js';
 import { contextTurns, type TaskRow } from '../tasks/predict.js';
-import type { Normalize } from '../text/normalize.js';
-import type { ConversationAnalysis, Dialogue, Lang } from '../types.js';
+import type { Normalize, NormalizedText } from '../text/normalize.js';
+import type { ConversationAnalysis, CustomerAnalysis, Dialogue, Emotion, Lang } from '../types.js';
+import { originalSpan } from '../text/normalize.js';
 import { createFeaturizer, type SparseVector } from './features.js';
 import { predictProba, topContributions, type LinearModel } from './linear.js';
 import { FEATURE_SEED, featureKind, loadModels, type FeatureKind, type ModelSet, type ModelTask } from './models.js';
@@ -18,6 +19,8 @@ import {
 import { trainLinear, type Example } from './train.js';
 
 export const DEFAULT_BUCKETS = 1 << 18;
+/** The abuse model flags a message the lexicons missed only when it is this sure (a false alarm reaches a supervisor). */
+const ABUSE_MODEL_CUT = 0.8;
 
 export interface LearnedDeps {
   normalize: Normalize;
@@ -51,6 +54,27 @@ export interface TrainModelOptions {
   buckets?: number;
   langs?: ('zh' | 'en')[];
   meta?: Record<string, unknown>;
+}
+
+/** Fused logits of a bank for one message (a small function of its own, so the JIT optimises it alone). */
+function accumulate(bank: { buckets: number; width: number; weights: Int8Array; scales: Float64Array; bias: Float64Array }, x: SparseVector, dense: readonly number[], logits: Float64Array): void {
+  const { width, weights, scales, bias } = bank;
+  for (let j = 0; j < width; j++) logits[j] = 0;
+  const n = x.length;
+  const indices = x.indices;
+  const values = x.values;
+  for (let k = 0; k < n; k++) {
+    const v = values[k]!;
+    const at = indices[k]! * width;
+    for (let j = 0; j < width; j++) logits[j]! += v * weights[at + j]!;
+  }
+  for (let d = 0; d < dense.length; d++) {
+    const v = dense[d]!;
+    if (v === 0) continue;
+    const at = (bank.buckets + d) * width;
+    for (let j = 0; j < width; j++) logits[j]! += v * weights[at + j]!;
+  }
+  for (let j = 0; j < width; j++) logits[j] = logits[j]! * scales[j]! + bias[j]!;
 }
 
 /** The learned layer: featurises rows for a task (n-grams + the rules' outputs), predicts with loaded models, trains new ones. */
@@ -105,8 +129,132 @@ export function createLearnedLayer(deps: LearnedDeps) {
     });
   }
 
+  const hasCustomerModels = models.all.some((m) => m.task === 'emotion' || m.task === 'sentiment' || m.task === 'abuse');
+
+  /**
+   * Adds the customer-message models' view to a rule analysis: the emotion and sentiment models set the
+   * label and score (the rules' cues stay as the explanation), and the abuse model flags abuse the
+   * lexicons missed, pointing at its strongest n-gram.
+   */
+  /**
+   * The customer-message models of one language fused into a single feature-major matrix (emotion,
+   * sentiment and abuse columns side by side): one memory fetch per n-gram serves all three, which
+   * keeps the per-message cost inside the speed budget.
+   */
+  interface Bank {
+    buckets: number;
+    parts: { model: LinearModel; offset: number }[];
+    width: number;
+    /** int8, one scale per column: a quarter of the memory traffic (the model files are int8 already). */
+    weights: Int8Array;
+    scales: Float64Array;
+    bias: Float64Array;
+  }
+  const banks = new Map<string, Bank | null>();
+  function bankFor(lang: Lang): Bank | null {
+    const key = lang === 'en' ? 'en' : lang === 'mixed' ? 'mixed' : 'zh';
+    const cached = banks.get(key);
+    if (cached !== undefined) return cached;
+    const picked = (['emotion', 'sentiment', 'abuse'] as const).map((t) => models.pick(t, lang)).filter((m): m is LinearModel => m !== undefined);
+    const buckets = picked[0]?.buckets;
+    const usable = picked.filter((m) => m.buckets === buckets);
+    if (usable.length === 0 || buckets === undefined) {
+      banks.set(key, null);
+      return null;
+    }
+    const parts: Bank['parts'] = [];
+    let width = 0;
+    for (const model of usable) {
+      parts.push({ model, offset: width });
+      width += model.labels.length;
+    }
+    const rows = buckets + CUSTOMER_DENSE.length;
+    const weights = new Int8Array(rows * width);
+    const scales = new Float64Array(width);
+    const bias = new Float64Array(width);
+    for (const { model, offset } of parts) {
+      const classes = model.labels.length;
+      for (let c = 0; c < classes; c++) {
+        let max = 0;
+        for (let r = 0; r < rows; r++) max = Math.max(max, Math.abs(model.weights[r * classes + c] ?? 0));
+        const scale = max > 0 ? max / 127 : 1;
+        scales[offset + c] = scale;
+        for (let r = 0; r < rows; r++) weights[r * width + offset + c] = Math.round((model.weights[r * classes + c] ?? 0) / scale);
+        bias[offset + c] = model.bias[c] ?? 0;
+      }
+    }
+    const bank = { buckets, parts, width, weights, scales, bias };
+    banks.set(key, bank);
+    return bank;
+  }
+  const logits = new Float64Array(64);
+
+  /** Softmax over one model's columns of the fused logits. */
+  function softmax(model: LinearModel, offset: number): number[] {
+    const out: number[] = [];
+    let max = -Infinity;
+    for (let c = 0; c < model.labels.length; c++) max = Math.max(max, (logits[offset + c] ?? 0) / model.temperature);
+    let sum = 0;
+    for (let c = 0; c < model.labels.length; c++) {
+      const e = Math.exp((logits[offset + c] ?? 0) / model.temperature - max);
+      out.push(e);
+      sum += e;
+    }
+    return out.map((e) => e / sum);
+  }
+
+  /**
+   * Adds the customer-message models' view to a rule analysis: the emotion and sentiment models set the
+   * label and score (the rules' cues stay as the explanation), and the abuse model flags abuse the
+   * lexicons missed, pointing at its strongest n-gram.
+   */
+  function refineCustomer(c: CustomerAnalysis, original: string, prepared?: NormalizedText): CustomerAnalysis {
+    if (!hasCustomerModels) return c;
+    const bank = bankFor(c.lang);
+    if (!bank) return c;
+    const norm = prepared ?? deps.normalize(original);
+    const x = featurizerFor(bank.buckets)(norm.text, FEATURE_SEED);
+    const dense = customerDense(c);
+    accumulate(bank, x, dense, logits);
+    const out: CustomerAnalysis = { ...c, model: { reasons: [] } };
+    for (const { model, offset } of bank.parts) {
+      const p = softmax(model, offset);
+      const at = (l: string) => p[model.labels.indexOf(l)] ?? 0;
+      if (model.task === 'emotion') {
+        let best = 0;
+        for (let k = 1; k < p.length; k++) if ((p[k] ?? 0) > (p[best] ?? 0)) best = k;
+        const raw = model.labels[best] ?? 'neutral';
+        const label = (raw === 'positive' ? 'satisfaction' : raw) as Emotion;
+        const confidence = Math.round((p[best] ?? 0) * 1000) / 1000;
+        out.model!.emotion = { label, confidence };
+        if (label !== c.emotion) {
+          out.emotion = label;
+          out.intensity = label === 'neutral' ? 0 : confidence;
+        }
+      } else if (model.task === 'sentiment') {
+        out.sentiment = Math.round((at('positive') - at('negative')) * 1000) / 1000;
+        out.model!.sentiment = out.sentiment;
+      } else {
+        const abusive = at('abusive');
+        out.model!.abuse = Math.round(abusive * 1000) / 1000;
+        if (abusive >= ABUSE_MODEL_CUT && !c.signals.some((sig) => sig.id === 'abuse')) {
+          // Spans are recorded only now, for the rare flagged message: the hot path stays allocation-light.
+          const ngrams = new Map<number, [number, number]>();
+          featurizerFor(bank.buckets)(norm.text, FEATURE_SEED, (i, start, end) => void ngrams.set(i, [start, end]));
+          const [index] = topContributions(model, x, dense, model.labels.indexOf('abusive'), 1)[0] ?? [];
+          const span = index !== undefined ? ngrams.get(index) : undefined;
+          const where = span ? originalSpan(norm, original.length, span[0], span[1]) : { start: 0, end: original.length };
+          out.signals = [...c.signals, { id: 'abuse', span: where, text: original.slice(where.start, where.end), confidence: out.model!.abuse, severity: out.model!.abuse, source: 'model' }];
+          out.model!.reasons.push(original.slice(where.start, where.end));
+        }
+      }
+    }
+    return out;
+  }
+
   return {
     models,
+    refineCustomer,
 
     /** The model's answer for a row, or undefined when no loaded model covers the task and language. */
     predict(task: ModelTask, row: TaskRow, explain = false): LearnedPrediction | undefined {

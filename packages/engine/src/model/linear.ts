@@ -9,7 +9,10 @@ export interface LinearModel {
   buckets: number;
   /** Names of the dense features appended after the hashed buckets (rule scores, technique flags…). */
   dense: string[];
-  /** labels × (buckets + dense.length), row-major. */
+  /**
+   * (buckets + dense.length) × labels, feature-major: the weights of one feature for every label are
+   * adjacent, so a prediction touches one cache line per feature instead of one per feature and label.
+   */
   weights: Float32Array;
   bias: Float32Array;
   /** Softmax temperature chosen for calibration. */
@@ -68,14 +71,15 @@ function fromBase64(text: string): Uint8Array {
 /** Serialises a model (int8 weights: 4× smaller, accuracy unchanged to three decimals in our runs). */
 export function serializeModel(model: LinearModel): ModelFile {
   const width = model.buckets + model.dense.length;
+  const classes = model.labels.length;
   const bytes = new Int8Array(model.weights.length);
   const scales: number[] = [];
-  for (let c = 0; c < model.labels.length; c++) {
+  for (let c = 0; c < classes; c++) {
     let max = 0;
-    for (let i = 0; i < width; i++) max = Math.max(max, Math.abs(model.weights[c * width + i] ?? 0));
+    for (let i = 0; i < width; i++) max = Math.max(max, Math.abs(model.weights[i * classes + c] ?? 0));
     const scale = max > 0 ? max / 127 : 1;
     scales.push(scale);
-    for (let i = 0; i < width; i++) bytes[c * width + i] = Math.round((model.weights[c * width + i] ?? 0) / scale);
+    for (let i = 0; i < width; i++) bytes[i * classes + c] = Math.round((model.weights[i * classes + c] ?? 0) / scale);
   }
   return {
     format: 'tongli-model',
@@ -103,10 +107,10 @@ export function parseModel(value: unknown): LinearModel {
   const width = f.buckets + f.dense.length;
   const bytes = new Int8Array(fromBase64(f.weights).buffer);
   if (bytes.length !== width * f.labels.length) throw new Error('tongli: model weights do not match its labels and buckets');
+  const classes = f.labels.length;
   const weights = new Float32Array(bytes.length);
-  for (let c = 0; c < f.labels.length; c++) {
-    const scale = f.scales[c] ?? 1;
-    for (let i = 0; i < width; i++) weights[c * width + i] = (bytes[c * width + i] ?? 0) * scale;
+  for (let i = 0; i < width; i++) {
+    for (let c = 0; c < classes; c++) weights[i * classes + c] = (bytes[i * classes + c] ?? 0) * (f.scales[c] ?? 1);
   }
   return {
     format: 'tongli-model',
@@ -123,52 +127,44 @@ export function parseModel(value: unknown): LinearModel {
 }
 
 /** Class probabilities for one example. */
-export function predictProba(
-  model: LinearModel,
-  x: SparseVector,
-  dense: ArrayLike<number>,
-  out: Float64Array = new Float64Array(model.labels.length),
-): Float64Array {
-  const width = model.buckets + model.dense.length;
+export function predictProba(model: LinearModel, x: SparseVector, dense: ArrayLike<number>, out: Float64Array = new Float64Array(model.labels.length)): Float64Array {
+  const classes = model.labels.length;
+  const w = model.weights;
+  for (let c = 0; c < classes; c++) out[c] = model.bias[c] ?? 0;
+  for (let k = 0; k < x.length; k++) {
+    const v = x.values[k] ?? 0;
+    const at = (x.indices[k] ?? 0) * classes;
+    for (let c = 0; c < classes; c++) out[c] = (out[c] ?? 0) + v * (w[at + c] ?? 0);
+  }
+  for (let d = 0; d < model.dense.length; d++) {
+    const v = dense[d] ?? 0;
+    if (v === 0) continue;
+    const at = (model.buckets + d) * classes;
+    for (let c = 0; c < classes; c++) out[c] = (out[c] ?? 0) + v * (w[at + c] ?? 0);
+  }
   let max = -Infinity;
-  for (let c = 0; c < model.labels.length; c++) {
-    const row = c * width;
-    let z = model.bias[c] ?? 0;
-    for (let k = 0; k < x.length; k++) z += (x.values[k] ?? 0) * (model.weights[row + (x.indices[k] ?? 0)] ?? 0);
-    for (let d = 0; d < model.dense.length; d++) z += (dense[d] ?? 0) * (model.weights[row + model.buckets + d] ?? 0);
-    z /= model.temperature;
-    out[c] = z;
-    if (z > max) max = z;
+  for (let c = 0; c < classes; c++) {
+    out[c] = (out[c] ?? 0) / model.temperature;
+    if ((out[c] ?? 0) > max) max = out[c] ?? 0;
   }
   let sum = 0;
-  for (let c = 0; c < model.labels.length; c++) {
+  for (let c = 0; c < classes; c++) {
     const e = Math.exp((out[c] ?? 0) - max);
     out[c] = e;
     sum += e;
   }
-  for (let c = 0; c < model.labels.length; c++) out[c] = (out[c] ?? 0) / sum;
+  for (let c = 0; c < classes; c++) out[c] = (out[c] ?? 0) / sum;
   return out;
 }
 
 /** The features that pushed a class up the most: [feature index, contribution]. */
-export function topContributions(
-  model: LinearModel,
-  x: SparseVector,
-  dense: ArrayLike<number>,
-  label: number,
-  count: number,
-): [number, number][] {
-  const width = model.buckets + model.dense.length;
-  const row = label * width;
+export function topContributions(model: LinearModel, x: SparseVector, dense: ArrayLike<number>, label: number, count: number): [number, number][] {
+  const classes = model.labels.length;
   const all: [number, number][] = [];
   for (let k = 0; k < x.length; k++) {
     const index = x.indices[k] ?? 0;
-    all.push([index, (x.values[k] ?? 0) * (model.weights[row + index] ?? 0)]);
+    all.push([index, (x.values[k] ?? 0) * (model.weights[index * classes + label] ?? 0)]);
   }
-  for (let d = 0; d < model.dense.length; d++)
-    all.push([model.buckets + d, (dense[d] ?? 0) * (model.weights[row + model.buckets + d] ?? 0)]);
-  return all
-    .filter(([, v]) => v > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count);
+  for (let d = 0; d < model.dense.length; d++) all.push([model.buckets + d, (dense[d] ?? 0) * (model.weights[(model.buckets + d) * classes + label] ?? 0)]);
+  return all.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, count);
 }

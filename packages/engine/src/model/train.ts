@@ -115,15 +115,14 @@ function fit(examples: readonly Example[], order: number[], options: TrainOption
       for (let c = 0; c < classes; c++) {
         const grad = w * ((p[c] ?? 0) - (c === e.y ? 1 : 0));
         if (grad === 0) continue;
-        const row = c * width;
         for (let k = 0; k < e.x.length; k++) {
-          const at = row + (e.x.indices[k] ?? 0);
+          const at = (e.x.indices[k] ?? 0) * classes + c;
           const g = grad * (e.x.values[k] ?? 0) + l2 * (weights[at] ?? 0);
           g2[at] = (g2[at] ?? 0) + g * g;
           weights[at] = (weights[at] ?? 0) - (lr * g) / Math.sqrt((g2[at] ?? 0) + 1e-8);
         }
         for (let d = 0; d < options.dense.length; d++) {
-          const at = row + options.buckets + d;
+          const at = (options.buckets + d) * classes + c;
           const g = grad * (e.dense[d] ?? 0) + l2 * (weights[at] ?? 0);
           if (g === 0) continue;
           g2[at] = (g2[at] ?? 0) + g * g;
