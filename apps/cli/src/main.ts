@@ -13,7 +13,7 @@ const HELP = `tongli — empathy-first analysis of customer conversations (zh / 
 Usage:
   tongli analyze FILE|- [--format text|json|csv|html] [--out PATH] [--guidelines FILE] [--scorecard FILE]
                         [--input-format jsonl|csv] [--lang zh|en] [--workers N] [--worst N] [--quiet]
-  tongli predict TASK FILE|-        TASK: emotion | sentiment | abuse | strategy | empathy | satisfaction
+  tongli predict TASK FILE|- [--explain]   TASK: emotion | sentiment | abuse | strategy | empathy | satisfaction
   tongli eval TASK FILE [--json] [--map tasks.json] [--set NAME] [--split test|train|all]
   tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
   tongli train TASK FILE... --out MODEL.json [--map tasks.json] [--split train|all] [--epochs N] [--seed N] [--lang zh,en]
@@ -122,11 +122,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return code;
       }
       case 'predict': {
-        const { values, positionals } = parse(rest, COMMON);
+        const { values, positionals } = parse(rest, { ...COMMON, explain: { type: 'boolean' } });
         const task = parseTask(positionals[0]);
         const file = positionals[1];
         if (!file) throw usageError('predict needs TASK and FILE (or - for stdin)');
-        return await runPredict(task, file, engineFiles(values), io, values.quiet === true);
+        return await runPredict(task, file, engineFiles(values), io, values.quiet === true, values.explain === true);
       }
       case 'eval': {
         const { values, positionals } = parse(rest, {

@@ -50,7 +50,14 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
   const rulesCustomer = createCustomerAnalyzer({ lexicon, normalize, tuning: tuning.customer });
   // The learned layer reads the rules' outputs as features, so it is built on the rules-only analysers.
   const rulesAgent = createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCustomer: rulesCustomer, tuning: tuning.tasks });
-  const rulesConversation = createConversationAnalyzer({ lexicon, normalize, analyzeCustomer: rulesCustomer, agent: rulesAgent, scorecard, tuning: tuning.tasks });
+  const rulesConversation = createConversationAnalyzer({
+    lexicon,
+    normalize,
+    analyzeCustomer: rulesCustomer,
+    agent: rulesAgent,
+    scorecard,
+    tuning: tuning.tasks,
+  });
   let learned: LearnedLayer;
   try {
     learned = createLearnedLayer({
@@ -77,7 +84,13 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
     ? createConversationAnalyzer({ lexicon, normalize, analyzeCustomer, agent, scorecard, tuning: tuning.tasks })
     : rulesConversation;
   const coach = createCoach(lexicon, agent, analyzeCustomer);
-  const predict = createPredictor({ analyzeCustomer: rulesCustomer, agent: rulesAgent, analyzeConversation: rulesConversation, tuning: tuning.tasks, learned });
+  const predict = createPredictor({
+    analyzeCustomer: rulesCustomer,
+    agent: rulesAgent,
+    analyzeConversation: rulesConversation,
+    tuning: tuning.tasks,
+    learned,
+  });
 
   return Object.freeze({
     normalize,

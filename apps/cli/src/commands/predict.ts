@@ -18,6 +18,7 @@ export async function runPredict(
   files: EngineFiles,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
   quiet = false,
+  explain = false,
 ): Promise<number> {
   const analyzer = createCliAnalyzer(files);
   const source = await openText(file);
@@ -27,7 +28,7 @@ export async function runPredict(
   let n = 0;
   let buffer = '';
   for await (const { row } of readTaskRows(source, task === 'satisfaction', skips)) {
-    buffer += `${JSON.stringify(analyzer.predict(task, row))}\n`;
+    buffer += `${JSON.stringify(analyzer.predict(task, row, { explain }))}\n`;
     n++;
     if (buffer.length > 65536) {
       io.stdout.write(buffer);

@@ -57,7 +57,12 @@ export interface TrainModelOptions {
 }
 
 /** Fused logits of a bank for one message (a small function of its own, so the JIT optimises it alone). */
-function accumulate(bank: { buckets: number; width: number; weights: Int8Array; scales: Float64Array; bias: Float64Array }, x: SparseVector, dense: readonly number[], logits: Float64Array): void {
+function accumulate(
+  bank: { buckets: number; width: number; weights: Int8Array; scales: Float64Array; bias: Float64Array },
+  x: SparseVector,
+  dense: readonly number[],
+  logits: Float64Array,
+): void {
   const { width, weights, scales, bias } = bank;
   for (let j = 0; j < width; j++) logits[j] = 0;
   const n = x.length;
@@ -155,7 +160,9 @@ export function createLearnedLayer(deps: LearnedDeps) {
     const key = lang === 'en' ? 'en' : lang === 'mixed' ? 'mixed' : 'zh';
     const cached = banks.get(key);
     if (cached !== undefined) return cached;
-    const picked = (['emotion', 'sentiment', 'abuse'] as const).map((t) => models.pick(t, lang)).filter((m): m is LinearModel => m !== undefined);
+    const picked = (['emotion', 'sentiment', 'abuse'] as const)
+      .map((t) => models.pick(t, lang))
+      .filter((m): m is LinearModel => m !== undefined);
     const buckets = picked[0]?.buckets;
     const usable = picked.filter((m) => m.buckets === buckets);
     if (usable.length === 0 || buckets === undefined) {
@@ -244,7 +251,17 @@ export function createLearnedLayer(deps: LearnedDeps) {
           const [index] = topContributions(model, x, dense, model.labels.indexOf('abusive'), 1)[0] ?? [];
           const span = index !== undefined ? ngrams.get(index) : undefined;
           const where = span ? originalSpan(norm, original.length, span[0], span[1]) : { start: 0, end: original.length };
-          out.signals = [...c.signals, { id: 'abuse', span: where, text: original.slice(where.start, where.end), confidence: out.model!.abuse, severity: out.model!.abuse, source: 'model' }];
+          out.signals = [
+            ...c.signals,
+            {
+              id: 'abuse',
+              span: where,
+              text: original.slice(where.start, where.end),
+              confidence: out.model!.abuse,
+              severity: out.model!.abuse,
+              source: 'model',
+            },
+          ];
           out.model!.reasons.push(original.slice(where.start, where.end));
         }
       }

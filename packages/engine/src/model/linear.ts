@@ -127,7 +127,12 @@ export function parseModel(value: unknown): LinearModel {
 }
 
 /** Class probabilities for one example. */
-export function predictProba(model: LinearModel, x: SparseVector, dense: ArrayLike<number>, out: Float64Array = new Float64Array(model.labels.length)): Float64Array {
+export function predictProba(
+  model: LinearModel,
+  x: SparseVector,
+  dense: ArrayLike<number>,
+  out: Float64Array = new Float64Array(model.labels.length),
+): Float64Array {
   const classes = model.labels.length;
   const w = model.weights;
   for (let c = 0; c < classes; c++) out[c] = model.bias[c] ?? 0;
@@ -158,13 +163,23 @@ export function predictProba(model: LinearModel, x: SparseVector, dense: ArrayLi
 }
 
 /** The features that pushed a class up the most: [feature index, contribution]. */
-export function topContributions(model: LinearModel, x: SparseVector, dense: ArrayLike<number>, label: number, count: number): [number, number][] {
+export function topContributions(
+  model: LinearModel,
+  x: SparseVector,
+  dense: ArrayLike<number>,
+  label: number,
+  count: number,
+): [number, number][] {
   const classes = model.labels.length;
   const all: [number, number][] = [];
   for (let k = 0; k < x.length; k++) {
     const index = x.indices[k] ?? 0;
     all.push([index, (x.values[k] ?? 0) * (model.weights[index * classes + label] ?? 0)]);
   }
-  for (let d = 0; d < model.dense.length; d++) all.push([model.buckets + d, (dense[d] ?? 0) * (model.weights[(model.buckets + d) * classes + label] ?? 0)]);
-  return all.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, count);
+  for (let d = 0; d < model.dense.length; d++)
+    all.push([model.buckets + d, (dense[d] ?? 0) * (model.weights[(model.buckets + d) * classes + label] ?? 0)]);
+  return all
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count);
 }

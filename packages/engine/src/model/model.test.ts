@@ -16,7 +16,9 @@ const rows = [
   ['利索，点赞', 'positive'],
   ['出餐利索，送得也快', 'positive'],
   ['利索的很', 'positive'],
-].flatMap(([text, label], i) => Array.from({ length: 3 }, (_, k) => ({ row: { id: `r${i}-${k}`, text: `${text ?? ''}${'！'.repeat(k)}` }, label: label ?? '' })));
+].flatMap(([text, label], i) =>
+  Array.from({ length: 3 }, (_, k) => ({ row: { id: `r${i}-${k}`, text: `${text ?? ''}${'！'.repeat(k)}` }, label: label ?? '' })),
+);
 
 describe('the learned layer', () => {
   const model = rules.train('sentiment', rows, { seed: 7, buckets: 1 << 12 });
@@ -50,7 +52,9 @@ describe('the learned layer', () => {
 
   it('leaves tasks and languages without a model to the rules', () => {
     const withModel = createAnalyzer({ models: [{ ...serializeModel(model), meta: { langs: ['zh'] } }] });
-    expect(withModel.predict('sentiment', { id: 'e', text: 'I love it, thank you!' })).toEqual(rules.predict('sentiment', { id: 'e', text: 'I love it, thank you!' }));
+    expect(withModel.predict('sentiment', { id: 'e', text: 'I love it, thank you!' })).toEqual(
+      rules.predict('sentiment', { id: 'e', text: 'I love it, thank you!' }),
+    );
     expect(withModel.predict('abuse', { id: 'a', text: '磨叽' })).toEqual(rules.predict('abuse', { id: 'a', text: '磨叽' }));
   });
 
