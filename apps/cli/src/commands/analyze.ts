@@ -31,7 +31,7 @@ export interface AnalyzeOptions {
 }
 
 const BATCH = 128;
-const BATCH_CHARS = 2_000_000;
+const BATCH_CHARS = 1_000_000;
 /** Inputs smaller than this are analysed on the main thread: starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
@@ -115,7 +115,7 @@ export async function runAnalyze(
         filename: url,
         minThreads: threads,
         maxThreads: threads,
-        resourceLimits: { maxOldGenerationSizeMb: 160 },
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 24 },
       })
     : undefined;
   // Built only when this thread analyses; with workers each thread has its own.
