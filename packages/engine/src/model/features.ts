@@ -1,5 +1,5 @@
 /**
- * Hashed n-gram features over normalised text (the hashing trick): character 1–3-grams for Han text,
+ * Hashed n-gram features over normalised text (the hashing trick): character 1–2-grams for Han text,
  * word uni- and bigrams plus character 3–4-grams inside words for Latin text. Indices are FNV-1a
  * hashes modulo the bucket count; values are counts scaled to unit length. Built once per model,
  * reused per call with no per-n-gram allocation.
@@ -8,6 +8,8 @@
 export interface FeatureConfig {
   /** Hash buckets (a power of two). */
   buckets: number;
+  /** Longest Han character n-gram (default 2: in 2-fold cross-validation on train rows of waimai, hotel and COLD, 1–2-grams did as well as 1–3 or 1–4 on average, with fewer features). */
+  hanMax?: number;
 }
 
 export interface SparseVector {
@@ -34,6 +36,7 @@ export type NgramSink = (index: number, start: number, end: number) => void;
 /** @example const f = createFeaturizer({ buckets: 1 << 17 }); f('太慢了', 0) */
 export function createFeaturizer(config: FeatureConfig) {
   const mask = config.buckets - 1;
+  const hanMax = config.hanMax ?? 2;
   if ((config.buckets & mask) !== 0) throw new Error('tongli: model buckets must be a power of two');
   const indices = new Int32Array(MAX_FEATURES);
   const counts = new Float32Array(MAX_FEATURES);
@@ -81,7 +84,7 @@ export function createFeaturizer(config: FeatureConfig) {
       if (isHan(code)) {
         // Character 1–3-grams over runs of Han (and mixed) text.
         let h = Math.imul(FNV_OFFSET ^ seed, FNV_PRIME);
-        for (let k = 0; k < 3 && i + k < length; k++) {
+        for (let k = 0; k < hanMax && i + k < length; k++) {
           const c = text.charCodeAt(i + k);
           if (!isHan(c)) break;
           h = Math.imul(h ^ c, FNV_PRIME);

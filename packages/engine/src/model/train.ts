@@ -34,10 +34,41 @@ function createRandom(seed: number): () => number {
   };
 }
 
+/** Macro-F1 of a model on some examples (for choosing settings on held-back rows). */
+function macroF1(model: LinearModel, examples: readonly Example[], rows: readonly number[]): number {
+  const classes = model.labels.length;
+  const tp = new Array<number>(classes).fill(0);
+  const fp = new Array<number>(classes).fill(0);
+  const fn = new Array<number>(classes).fill(0);
+  const p = new Float64Array(classes);
+  for (const i of rows) {
+    const e = examples[i];
+    if (!e) continue;
+    predictProba(model, e.x, e.dense, p);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
+    if (best === e.y) tp[best]!++;
+    else {
+      fp[best]!++;
+      fn[e.y]!++;
+    }
+  }
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    const precision = tp[c]! + fp[c]! === 0 ? 0 : tp[c]! / (tp[c]! + fp[c]!);
+    const recall = tp[c]! + fn[c]! === 0 ? 0 : tp[c]! / (tp[c]! + fn[c]!);
+    sum += precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  }
+  return sum / classes;
+}
+
+/** Regularisation strengths tried on the held-back tenth when none is given. */
+const L2_CHOICES = [3e-4, 1e-3, 3e-3];
+
 /**
- * Trains multinomial logistic regression with AdaGrad and L2, on a seeded shuffle; one tenth of the
- * examples is held back to choose the softmax temperature (calibration), then the model is refitted
- * on everything with the same settings.
+ * Trains multinomial logistic regression with AdaGrad and L2, on a seeded shuffle. One tenth of the
+ * examples is held back to choose the L2 strength (by macro-F1, unless given) and the softmax
+ * temperature (calibration); then the model is refitted on everything with those settings.
  */
 export function trainLinear(examples: readonly Example[], options: TrainOptions): LinearModel {
   if (examples.length === 0) throw new Error('tongli: nothing to train on');
@@ -51,10 +82,25 @@ export function trainLinear(examples: readonly Example[], options: TrainOptions)
   const holdout = Math.floor(order.length / 10);
   const calibrate = order.slice(0, holdout);
   const fitOrder = order.slice(holdout);
+  const enough = calibrate.length >= 20;
 
-  const first = fit(examples, fitOrder, options, epochs, random);
+  let chosen = options.l2 ?? L2_CHOICES[1]!;
+  let first: LinearModel | undefined;
+  if (enough && options.l2 === undefined) {
+    let bestF1 = -1;
+    for (const l2 of L2_CHOICES) {
+      const candidate = fit(examples, fitOrder, { ...options, l2 }, epochs, createRandom((options.seed ?? 1) + 7));
+      const f1 = macroF1(candidate, examples, calibrate);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        chosen = l2;
+        first = candidate;
+      }
+    }
+  }
+  first ??= fit(examples, fitOrder, { ...options, l2: chosen }, epochs, random);
   let temperature = 1;
-  if (calibrate.length >= 20) {
+  if (enough) {
     let best = Infinity;
     for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.2, 1.4, 1.7, 2, 2.5, 3]) {
       first.temperature = t;
@@ -70,8 +116,9 @@ export function trainLinear(examples: readonly Example[], options: TrainOptions)
       }
     }
   }
-  const model = fit(examples, order, options, epochs, createRandom((options.seed ?? 1) + 1));
+  const model = fit(examples, order, { ...options, l2: chosen }, epochs, createRandom((options.seed ?? 1) + 1));
   model.temperature = temperature;
+  model.meta = { ...model.meta, l2: chosen, temperature };
   return model;
 }
 
@@ -83,7 +130,6 @@ function fit(examples: readonly Example[], order: number[], options: TrainOption
   const g2 = new Float32Array(classes * width);
   const b2 = new Float32Array(classes);
   const lr = options.learningRate ?? 0.5;
-  // Chosen by 5-fold cross-validation on train rows (GoEmotions, Davidson, COLD, waimai): stronger L2 generalises better.
   const l2 = options.l2 ?? 1e-3;
   const counts = new Array<number>(classes).fill(0);
   for (const i of order) counts[examples[i]?.y ?? 0]!++;
