@@ -5,6 +5,9 @@
  * reused per call with no per-n-gram allocation.
  */
 
+/** Bumped whenever what the featuriser emits changes: a model trained on other features is refused. */
+export const FEATURES_VERSION = 2;
+
 export interface FeatureConfig {
   /** Hash buckets (a power of two). */
   buckets: number;
@@ -117,6 +120,19 @@ export function createFeaturizer(config: FeatureConfig) {
       }
       if (code === 0x21 || code === 0x3f) add(Math.imul(FNV_OFFSET ^ seed ^ code, FNV_PRIME), i, i + 1);
       else if (code > 0x2000 && !isHan(code)) add(Math.imul(FNV_OFFSET ^ seed ^ 0x1b873593 ^ code, FNV_PRIME), i, i + 1);
+    }
+    // Where a message starts and how it ends say what it does ("So you…", "Have you…", "…?"): mark
+    // its first word (or first two Han characters) and its last non-space character.
+    let first = 0;
+    while (first < length && text.charCodeAt(first) <= 0x20) first++;
+    if (first < length) {
+      let end = first;
+      if (isHan(text.charCodeAt(first))) end = Math.min(length, first + 2);
+      else while (end < length && isWordChar(text.charCodeAt(end))) end++;
+      if (end > first) add(Math.imul(hashSpan(text, first, end) ^ 0x68e31da4 ^ seed, FNV_PRIME), first, end);
+      let last = length - 1;
+      while (last > first && text.charCodeAt(last) <= 0x20) last--;
+      add(Math.imul(FNV_OFFSET ^ seed ^ 0x2545f491 ^ text.charCodeAt(last), FNV_PRIME), last, last + 1);
     }
     let norm = 0;
     for (let k = 0; k < n; k++) norm += (counts[k] ?? 0) * (counts[k] ?? 0);

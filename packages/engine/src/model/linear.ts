@@ -1,4 +1,4 @@
-import type { SparseVector } from './features.js';
+import { FEATURES_VERSION, type SparseVector } from './features.js';
 
 /** A multinomial logistic-regression model over hashed n-grams plus named dense features. */
 export interface LinearModel {
@@ -32,6 +32,8 @@ export interface ModelFile {
   scales: number[];
   weights: string;
   temperature: number;
+  /** The featuriser version the model was trained with. */
+  features: number;
   meta: Record<string, unknown>;
 }
 
@@ -92,6 +94,7 @@ export function serializeModel(model: LinearModel): ModelFile {
     scales,
     weights: toBase64(new Uint8Array(bytes.buffer)),
     temperature: model.temperature,
+    features: FEATURES_VERSION,
     meta: model.meta,
   };
 }
@@ -103,6 +106,11 @@ export function parseModel(value: unknown): LinearModel {
   if (f.version !== 1) throw new Error(`tongli: model format version ${String(f.version)} is not supported (expected 1)`);
   if (!Array.isArray(f.labels) || f.labels.length < 2 || !Number.isInteger(f.buckets) || !Array.isArray(f.dense)) {
     throw new Error('tongli: model file is missing labels, buckets or dense features');
+  }
+  if (f.features !== FEATURES_VERSION) {
+    throw new Error(
+      `tongli: the ${String(f.task)} model was trained with text features v${String(f.features)}, this engine computes v${FEATURES_VERSION}; retrain it with tongli train`,
+    );
   }
   const width = f.buckets + f.dense.length;
   const bytes = new Int8Array(fromBase64(f.weights).buffer);

@@ -38,6 +38,7 @@ describe('the learned layer', () => {
     expect(diff).toBeLessThan(0.05);
     expect(() => parseModel({ format: 'something-else' })).toThrow(/^tongli: not a Tongli model file/);
     expect(() => parseModel({ ...(file as object), version: 9 })).toThrow(/version 9/);
+    expect(() => parseModel({ ...(file as object), features: 1 })).toThrow(/text features v1.*retrain/);
   });
 
   it('catches what the rules miss and explains itself with n-grams', () => {
