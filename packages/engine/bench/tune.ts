@@ -11,6 +11,7 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { createAnalyzer, goldLabel, score, type GoldRow, type TaskMap } from '../src/index.js';
 import { DEFAULT_CUSTOMER_TUNING, DEFAULT_TASK_TUNING } from '../src/emotion/tuning.js';
+import { DIALOGUE_DENSE } from '../src/model/task-features.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = process.env.TONGLI_DATA ?? `${root}../shared/data`;
@@ -187,21 +188,8 @@ function ridge(x: number[][], y: number[], lambda: number): number[] {
 }
 
 function tuneSatisfaction() {
-  const names = [
-    'endSentiment',
-    'meanSentiment',
-    'minSentiment',
-    'turnaround',
-    'empathy',
-    'harmful',
-    'good',
-    'signals',
-    'repeat',
-    'resolved',
-    'endSatisfaction',
-    'endUpset',
-    'agentTurns',
-  ];
+  // The conversation features the rule estimate weighs (the model's extra `ruleScore` is its output).
+  const names = DIALOGUE_DENSE.filter((n) => n !== 'ruleScore');
   const rows = ['zh_helpdesk_stc3_dialogues', 'en_helpdesk_stc3_dialogues'].flatMap((set) =>
     trainRows(set).flatMap((row) => {
       const gold = goldLabel(map, 'satisfaction', set, row);

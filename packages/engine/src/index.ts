@@ -21,3 +21,4 @@ export type { LinearModel, ModelFile } from './model/linear.js';
 export { MODEL_TASKS } from './model/models.js';
 export type { ModelTask } from './model/models.js';
 export type { TrainModelOptions, LearnedPrediction } from './model/learned.js';
+export { createRandom } from './model/random.js';

@@ -1,4 +1,7 @@
+import { createRandom } from '@tongli/engine';
 import data from './fragments.json' with { type: 'json' };
+
+export { createRandom };
 
 interface Fragments {
   customer: { zh: string[]; en: string[] };
@@ -6,18 +9,6 @@ interface Fragments {
 }
 
 const fragments: Fragments = data;
-
-/** mulberry32: a small seeded generator, so every run benchmarks the same corpus. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(list: readonly T[], random: () => number): T {
   return list[Math.floor(random() * list.length)] as T;

@@ -207,5 +207,3 @@ export async function runAnalyze(
   if (options.out && !options.quiet) io.stderr.write(`tongli: wrote ${options.out}\n`);
   return 0;
 }
-
-export { CliError };

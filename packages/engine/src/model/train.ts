@@ -1,5 +1,6 @@
 import type { SparseVector } from './features.js';
 import { predictProba, type LinearModel } from './linear.js';
+import { createRandom } from './random.js';
 
 export interface Example {
   x: SparseVector;
@@ -20,18 +21,6 @@ export interface TrainOptions {
   /** Weight examples so every label counts equally (what macro-F1 rewards). */
   balance?: boolean;
   meta?: Record<string, unknown>;
-}
-
-/** mulberry32: the trainer's only randomness, seeded, so training is reproducible. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Macro-F1 of a model on some examples (for choosing settings on held-back rows). */
