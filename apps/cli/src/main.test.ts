@@ -317,6 +317,19 @@ describe('tongli coach', () => {
     expect(r.hints.some((h) => h.kind === 'do' && h.id === 'acknowledge_emotion')).toBe(true);
   });
 
+  it('keeps a clear rule reading of the customer when the shipped models are loaded', async () => {
+    const r = await runCli([
+      'coach',
+      'Sorry for any inconvenience.',
+      '--customer',
+      "I've called three times and nobody fixes my internet!!! I'll report you to the FCC.",
+      '--json',
+    ]);
+    const out = JSON.parse(r.stdout) as { customer: { emotion: string; model?: { emotion?: { label: string } } } };
+    expect(['anger', 'frustration']).toContain(out.customer.emotion);
+    expect(out.customer.model?.emotion?.label).toBeTypeOf('string');
+  });
+
   it('prints readable hints and refuses an empty draft', async () => {
     const ok = await runCli(['coach', "That's not possible, it's policy.", '--customer', 'This is the third time I call!!!']);
     expect(ok.code).toBe(0);

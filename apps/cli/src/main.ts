@@ -18,10 +18,10 @@ Usage:
   tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
   tongli train TASK FILE... --out MODEL.json [--map tasks.json] [--split train|all] [--epochs N] [--seed N] [--lang zh,en]
   tongli bench [--json] [--large N]
+  tongli serve                      (the platform server arrives in a later release)
 
 Models: every command that analyses loads the shipped default models; add your own with --model FILE
 (repeatable; it wins for its task and language) or leave the defaults out with --no-default-models.
-  tongli serve                      (the platform server arrives in a later release)
 
 Input: dialogue JSONL ({"id", "turns": [{"role": "customer"|"agent", "text"}]}) or CSV with
 conversation_id, role, text columns; UTF-8 or GBK/GB18030. Exit codes: 0 ok, 1 failure, 2 bad usage or input.

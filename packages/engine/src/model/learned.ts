@@ -21,6 +21,9 @@ import { trainLinear, type Example } from './train.js';
 export const DEFAULT_BUCKETS = 1 << 18;
 /** The abuse model flags a message the lexicons missed only when it is this sure (a false alarm reaches a supervisor). */
 const ABUSE_MODEL_CUT = 0.8;
+/** A rule emotion at least this intense is kept; the model replaces a weaker one when at least MODEL_SURE confident. */
+const RULES_CLEAR = 0.5;
+const MODEL_SURE = 0.5;
 
 export interface LearnedDeps {
   normalize: Normalize;
@@ -234,13 +237,18 @@ export function createLearnedLayer(deps: LearnedDeps) {
         const label = (raw === 'positive' ? 'satisfaction' : raw) as Emotion;
         const confidence = Math.round((p[best] ?? 0) * 1000) / 1000;
         out.model!.emotion = { label, confidence };
-        if (label !== c.emotion) {
+        // The model decides where the rules are unsure; a clear rule reading (strong cues, safety
+        // signals) stands, because the shipped models learned from social-media text, not calls.
+        const rulesClear = (c.emotion !== 'neutral' && c.intensity >= RULES_CLEAR) || c.signals.length > 0;
+        if (label !== c.emotion && !rulesClear && confidence >= MODEL_SURE) {
           out.emotion = label;
           out.intensity = label === 'neutral' ? 0 : confidence;
         }
       } else if (model.task === 'sentiment') {
-        out.sentiment = Math.round((at('positive') - at('negative')) * 1000) / 1000;
-        out.model!.sentiment = out.sentiment;
+        const learned = Math.round((at('positive') - at('negative')) * 1000) / 1000;
+        out.model!.sentiment = learned;
+        // Averaged with the rules' score: each catches what the other misses.
+        out.sentiment = Math.round(((c.sentiment + learned) / 2) * 1000) / 1000;
       } else {
         const abusive = at('abusive');
         out.model!.abuse = Math.round(abusive * 1000) / 1000;
