@@ -30,6 +30,8 @@ export interface CompiledPattern {
   kind: string;
   regex: RegExp;
   confidence: number;
+  /** Which script the pattern needs in the text (from its id's `_zh` / `_en` suffix), so others are skipped. */
+  script: 'han' | 'latin' | 'any';
 }
 
 export interface CompiledLexicon {
@@ -72,7 +74,8 @@ function compilePatterns(raw: RawPattern[]): Record<string, CompiledPattern[]> {
   const out: Record<string, CompiledPattern[]> = {};
   for (const p of raw) {
     const flags = p.flags.includes('g') ? p.flags : `${p.flags}g`;
-    (out[p.kind] ??= []).push({ id: p.id, kind: p.kind, regex: new RegExp(p.regex, flags), confidence: p.confidence });
+    const script = p.id.endsWith('_zh') ? 'han' : p.id.endsWith('_en') ? 'latin' : 'any';
+    (out[p.kind] ??= []).push({ id: p.id, kind: p.kind, regex: new RegExp(p.regex, flags), confidence: p.confidence, script });
   }
   return out;
 }

@@ -47,10 +47,32 @@ export interface PreparedContext {
   customerName?: string;
 }
 
-function regexHits(patterns: CompiledPattern[] | undefined, text: string): { start: number; end: number; p: CompiledPattern }[] {
+/** Which scripts a text contains: Chinese-only patterns are not run on English text, and the reverse. */
+interface Scripts {
+  han: boolean;
+  latin: boolean;
+}
+
+function scriptsOf(text: string): Scripts {
+  let han = false;
+  let latin = false;
+  for (let i = 0; i < text.length && !(han && latin); i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) han = true;
+    else if (c >= 0x61 && c <= 0x7a) latin = true;
+  }
+  return { han, latin };
+}
+
+function regexHits(
+  patterns: CompiledPattern[] | undefined,
+  text: string,
+  scripts: Scripts,
+): { start: number; end: number; p: CompiledPattern }[] {
   const hits: { start: number; end: number; p: CompiledPattern }[] = [];
   if (!patterns) return hits;
   for (const p of patterns) {
+    if ((p.script === 'han' && !scripts.han) || (p.script === 'latin' && !scripts.latin)) continue;
     p.regex.lastIndex = 0;
     for (let m = p.regex.exec(text); m !== null; m = p.regex.exec(text)) {
       if (m[0].length === 0) {
@@ -97,6 +119,7 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
 
   function analyze(original: string, norm: NormalizedText, ctx: PreparedContext): AgentAnalysis {
     const { text, map } = norm;
+    const present = scriptsOf(text);
     const span = (start: number, end: number): Span => originalSpan(norm, original.length, start, end);
     const findings: TechniqueFinding[] = [];
     const add = (id: string, start: number, end: number, confidence: number, source: TechniqueFinding['source'], rewrite?: string) => {
@@ -134,13 +157,13 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       }
     }
 
-    for (const hit of regexHits(lexicon.patterns.unfilled_template, text))
+    for (const hit of regexHits(lexicon.patterns.unfilled_template, text, present))
       add('unfilled_template', hit.start, hit.end, hit.p.confidence, 'rule');
     // Generic wording of support acts (first-person experience, modal advice, facts, feelings named back).
     for (const [kind, id] of ACT_RULES) {
       if (findings.some((f) => f.id === id)) continue;
       // Wording already explained by a lexicon finding ("规定就是这样" is a blunt no) is not a second act.
-      const hit = regexHits(lexicon.patterns[kind], text).find((h) => {
+      const hit = regexHits(lexicon.patterns[kind], text, present).find((h) => {
         const start = map[h.start] ?? 0;
         const end = map[h.end] ?? original.length;
         return !findings.some((f) => f.span.start < end && start < f.span.end);
@@ -148,7 +171,7 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       if (hit) add(id, hit.start, hit.end, hit.p.confidence, 'rule');
     }
     if (!findings.some((f) => f.id === 'recap_and_offer')) {
-      const offer = regexHits(lexicon.patterns.offer_help, text)[0];
+      const offer = regexHits(lexicon.patterns.offer_help, text, present)[0];
       if (offer) add('recap_and_offer', offer.start, offer.end, offer.p.confidence, 'rule');
     }
 
@@ -199,8 +222,8 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     if (closedQuestions >= OVERUSED_CLOSED_QUESTIONS) add('closed_question_overuse', 0, text.length, 0.7, 'rule');
 
     const promises: Commitment[] = [];
-    const commitments = regexHits(lexicon.patterns.commitment, text);
-    for (const due of regexHits(lexicon.patterns.due, text)) {
+    const commitments = regexHits(lexicon.patterns.commitment, text, present);
+    for (const due of regexHits(lexicon.patterns.due, text, present)) {
       const sentence = sentences.find((s) => within(s, due.start));
       if (!sentence) continue;
       if (!commitments.some((c) => within(sentence, c.start))) continue;
@@ -236,10 +259,13 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
           add('paraphrase', best.start, best.end, Math.min(0.95, 0.5 + share / 2), 'context');
         }
       }
+      const customerScripts = scriptsOf(ctx.customer.text);
       const casual =
-        regexHits(lexicon.patterns.emoji, ctx.customer.text).length + regexHits(lexicon.patterns.casual, ctx.customer.text).length > 0;
-      const formal = regexHits(lexicon.patterns.formal, text);
-      const playful = [...regexHits(lexicon.patterns.playful, text), ...regexHits(lexicon.patterns.emoji, text)];
+        regexHits(lexicon.patterns.emoji, ctx.customer.text, customerScripts).length +
+          regexHits(lexicon.patterns.casual, ctx.customer.text, customerScripts).length >
+        0;
+      const formal = regexHits(lexicon.patterns.formal, text, present);
+      const playful = [...regexHits(lexicon.patterns.playful, text, present), ...regexHits(lexicon.patterns.emoji, text, present)];
       const upset =
         customer !== undefined &&
         ((UPSET_EMOTIONS.has(customer.emotion) && customer.intensity >= 0.4) || customer.signals.some((s) => s.id === 'abuse'));
