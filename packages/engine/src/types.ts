@@ -149,7 +149,9 @@ export interface Hint {
 
 export interface ScorePoint {
   criterion: string;
+  /** The criterion's name in the conversation's language; `names` has both. */
   name: string;
+  names: { zh: string; en: string };
   weight: number;
   /** 0..1 share of the weight earned. */
   score: number;

@@ -26,7 +26,7 @@ export interface ConversationStats {
   emotions: Partial<Record<Emotion, number>>;
   signals: Partial<Record<SignalId, number>>;
   techniques: Record<string, number>;
-  criteria: { id: string; name: string; weight: number; score: number; applicable: boolean }[];
+  criteria: { id: string; names: { zh: string; en: string }; weight: number; score: number; applicable: boolean }[];
   upset: boolean;
   calmed: boolean;
   /** Customer sentiment sums and counts in 10 position buckets. */
@@ -78,7 +78,7 @@ function statsOf(input: InputDialogue, a: ConversationAnalysis): ConversationSta
     techniques,
     criteria: a.scorecard.points.map((p) => ({
       id: p.criterion,
-      name: p.name,
+      names: p.names,
       weight: p.weight,
       score: p.score,
       applicable: p.applicable,

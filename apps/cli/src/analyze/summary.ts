@@ -22,7 +22,7 @@ export class Summary {
   private readonly emotions = Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
   private readonly signals = Object.fromEntries(SIGNALS.map((s) => [s, 0])) as Record<SignalId, number>;
   private readonly techniques = new Map<string, number>();
-  private readonly criteria = new Map<string, { name: string; weight: number; sum: number; n: number }>();
+  private readonly criteria = new Map<string, { names: { zh: string; en: string }; weight: number; sum: number; n: number }>();
   private readonly histogram = new Array<number>(10).fill(0);
   private readonly satisfaction = { dissatisfied: 0, neutral: 0, satisfied: 0 };
   private readonly position: [number, number][] = Array.from({ length: 10 }, () => [0, 0]);
@@ -49,7 +49,7 @@ export class Summary {
     for (const [id, n] of Object.entries(s.techniques)) this.techniques.set(id, (this.techniques.get(id) ?? 0) + n);
     for (const c of s.criteria) {
       if (!c.applicable) continue;
-      const acc = this.criteria.get(c.id) ?? { name: c.name, weight: c.weight, sum: 0, n: 0 };
+      const acc = this.criteria.get(c.id) ?? { names: c.names, weight: c.weight, sum: 0, n: 0 };
       acc.sum += c.score;
       acc.n++;
       this.criteria.set(c.id, acc);
@@ -133,7 +133,7 @@ export class Summary {
         .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id)),
       criteria: [...this.criteria.entries()].map(([id, c]) => ({
         id,
-        name: c.name,
+        name: c.names[meta.lang],
         weight: c.weight,
         mean: round(c.n === 0 ? 0 : c.sum / c.n, 2),
       })),
@@ -153,6 +153,7 @@ export class Summary {
     for (const s of this.catalogue.signals) names.set(s.id, s.name[lang]);
     return {
       ...digest,
+      points: digest.points.map((p) => ({ ...p, name: p.names[lang] })),
       turns: digest.turns.map((turn) => ({
         ...turn,
         highlights: turn.highlights.map((h) => {

@@ -90,6 +90,7 @@ export function scoreConversation(card: ScorecardDefinition, input: ScoringInput
     return {
       criterion: c.id,
       name: c.name[input.lang],
+      names: { zh: c.name.zh, en: c.name.en },
       weight: c.weight,
       score: Math.round(score * 100) / 100,
       applicable,
