@@ -595,7 +595,7 @@ function techniqueOption(data: ReportData, t: Labels): EChartsOption | null {
   const polarities = ['good', 'harmful', 'neutral'] as const;
   const present = polarities.filter((p) => top.some((x) => x.polarity === p));
   return {
-    grid: { left: 16, right: 40, top: 36, bottom: 8 },
+    grid: { left: 180, right: 40, top: 36, bottom: 24, outerBoundsMode: 'none' },
     legend: { top: 0, itemGap: 32, data: present.map((p) => t.polarity[p]), textStyle: { color: COLOURS.text } },
     xAxis: { ...valueAxis, minInterval: 1 },
     yAxis: {
@@ -647,7 +647,7 @@ function criteriaOption(data: ReportData, fmt: Formatters): EChartsOption | null
   const rows = [...data.criteria].reverse();
   if (rows.length === 0) return null;
   return {
-    grid: { left: 16, right: 48, top: 16, bottom: 8 },
+    grid: { left: 180, right: 48, top: 16, bottom: 24, outerBoundsMode: 'none' },
     xAxis: { ...valueAxis, min: 0, max: 100 },
     yAxis: {
       type: 'category',
