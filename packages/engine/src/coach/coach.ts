@@ -1,20 +1,12 @@
-import { UPSET_EMOTIONS } from '../types.js';
+import { SIGNALS, UPSET_EMOTIONS } from '../types.js';
 import type { AnalyzeCustomer } from '../emotion/customer.js';
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { AgentAnalyzer } from '../techniques/agent.js';
 import type { AgentAnalysis, AgentContext, CustomerAnalysis, Hint } from '../types.js';
 
 const ACKNOWLEDGES = new Set(['acknowledge_emotion', 'sincere_apology', 'paraphrase']);
-const ALERTS = new Set([
-  'abuse',
-  'threat',
-  'escalation_threat',
-  'self_harm',
-  'repeat_yourself',
-  'repeat_contact',
-  'manager_request',
-  'churn_risk',
-]);
+// Every customer signal is worth an alert except sarcasm, which only colours the emotion.
+const ALERTS = new Set<string>(SIGNALS.filter((s) => s !== 'sarcasm'));
 
 export interface CoachResult extends AgentAnalysis {
   customer?: CustomerAnalysis;

@@ -104,12 +104,7 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
       const t = m[0];
       if ((t.length >= 4 || /^\d{3,}$/.test(t)) && !stop.has(t)) out.add(t);
     }
-    let han = false;
-    for (let i = 0; i < text.length && !han; i++) {
-      const c = text.charCodeAt(i);
-      han = c >= 0x3400 && c <= 0x9fff;
-    }
-    if (han) {
+    if (scriptsOf(text).han) {
       for (const token of segmenter.cut(text)) {
         if (token.length >= 2 && token.charCodeAt(0) >= 0x3400 && !stop.has(token)) out.add(token);
       }

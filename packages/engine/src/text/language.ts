@@ -1,4 +1,5 @@
 import type { Lang } from '../types.js';
+import { isHan } from './normalize.js';
 
 /**
  * Detects zh / en / mixed from script counts: Han characters against Latin letters (about four letters
@@ -12,7 +13,7 @@ export function detectLanguage(text: string): Lang {
   let latin = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if ((code >= 0x3400 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff)) han++;
+    if (isHan(code)) han++;
     else if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) latin++;
   }
   if (han === 0 && latin === 0) return 'unknown';

@@ -12,7 +12,8 @@ export type Normalize = (original: string) => NormalizedText;
 // A pinyin gloss after a character, as in 客戶(hù): letters with at least one tone mark, in brackets.
 const PINYIN_GLOSS = /[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{0,6}[)）]/y;
 
-function isHan(code: number): boolean {
+/** A CJK unified (or compatibility) ideograph. */
+export function isHan(code: number): boolean {
   return (code >= 0x3400 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff);
 }
 
