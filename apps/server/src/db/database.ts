@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createPgliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+/** The database as the rest of the server sees it: a typed query builder plus what migrations need. */
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs a multi-statement SQL script (migrations). */
+  execScript(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — real PostgreSQL; otherwise the embedded database. */
+  url?: string | undefined;
+  /** Folder of the embedded database; `memory://` (or undefined) keeps it in memory. */
+  dataDir?: string | undefined;
+  poolSize?: number;
+  /** PostgreSQL schema to use (created if missing); tests give each suite its own. */
+  schema?: string | undefined;
+}
+
+// bigint columns (seq, counts) fit in a double for any realistic volume; both drivers then return numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/**
+ * Opens PostgreSQL when a URL is given, else PGlite in `dataDir` (created if missing).
+ * @example
+ * const db = await openDatabase({ dataDir: './.tongli' });
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Db> {
+  if (options.url) {
+    if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`tongli: bad schema name ${options.schema}`);
+    if (options.schema) {
+      const admin = new pg.Client({ connectionString: options.url });
+      await admin.connect();
+      await admin.query(`create schema if not exists ${options.schema}`).finally(() => admin.end());
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // Fail fast with a readable error instead of on the first request.
+    const client = await pool.connect().catch(async (error: Error) => {
+      await pool.end();
+      throw new Error(`tongli: cannot connect to DATABASE_URL (${error.message})`);
+    });
+    client.release();
+    return {
+      kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      kind: 'postgres',
+      execScript: async (sql) => {
+        await pool.query(sql);
+      },
+      close: async () => {
+        await pool.end();
+      },
+    };
+  }
+  const dir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await client.waitReady;
+  const kysely = new Kysely<Database>({ dialect: createPgliteDialect(client) });
+  return {
+    kysely,
+    kind: 'pglite',
+    execScript: async (sql) => {
+      await client.exec(sql);
+    },
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}

@@ -1,0 +1,281 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamp column: read as Date, written as Date or an ISO string, defaulted by the database. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** jsonb: the drivers parse it; writes go through JSON.stringify (see `json()`). */
+type Json<T> = ColumnType<T, string, string>;
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+
+export type Role = 'agent' | 'supervisor' | 'qa' | 'admin';
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type MessageType = 'incoming' | 'outgoing' | 'note' | 'activity';
+export type SenderType = 'customer' | 'agent' | 'system';
+export type Channel = 'web' | 'email' | 'api' | 'import';
+export type IdentityKind = 'phone' | 'email' | 'visitor' | 'external';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  locale: Generated<string>;
+  skills: JsonDefault<string[]>;
+  created_at: CreatedAt;
+  disabled_at: NullableTimestamp;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  role: Role;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface InboxesTable {
+  id: Generated<string>;
+  name: string;
+  channel: Channel;
+  team_id: string | null;
+  settings: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface CustomersTable {
+  id: Generated<string>;
+  name: Generated<string>;
+  locale: string | null;
+  attributes: JsonDefault<Record<string, unknown>>;
+  merged_into: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface CustomerIdentitiesTable {
+  id: Generated<string>;
+  customer_id: string;
+  kind: IdentityKind;
+  value: string;
+  created_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  inbox_id: string;
+  customer_id: string;
+  team_id: string | null;
+  assignee_id: string | null;
+  status: Generated<ConversationStatus>;
+  priority: Generated<Priority>;
+  subject: Generated<string>;
+  tags: JsonDefault<string[]>;
+  external_id: string | null;
+  snoozed_until: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  last_message_at: NullableTimestamp;
+  waiting_since: NullableTimestamp;
+  first_response_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  seq: Generated<number>;
+  conversation_id: string;
+  type: MessageType;
+  sender_type: SenderType;
+  sender_id: string | null;
+  body: string;
+  content_type: Generated<'text' | 'email'>;
+  idempotency_key: string | null;
+  email_message_id: string | null;
+  metadata: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface MessageAnalysesTable {
+  message_id: string;
+  conversation_id: string;
+  engine_version: string;
+  lexicon_hash: string;
+  emotion: string | null;
+  intensity: number | null;
+  sentiment: number | null;
+  empathy: number | null;
+  signals: JsonDefault<string[]>;
+  result: Json<unknown>;
+  analyzed_at: CreatedAt;
+}
+
+export interface ConversationAnalysesTable {
+  conversation_id: string;
+  engine_version: string;
+  lexicon_hash: string;
+  last_emotion: string | null;
+  last_intensity: number | null;
+  empathy_score: number | null;
+  satisfaction: number | null;
+  risk: JsonDefault<string[]>;
+  result: Json<unknown>;
+  analyzed_at: CreatedAt;
+}
+
+export interface EvaluationsTable {
+  id: Generated<string>;
+  conversation_id: string;
+  agent_id: string | null;
+  kind: 'auto' | 'review';
+  reviewer_id: string | null;
+  scorecard: string;
+  score: number;
+  result: Json<unknown>;
+  status: Generated<'final' | 'disputed' | 'resolved'>;
+  dispute: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface CannedRepliesTable {
+  id: Generated<string>;
+  short_code: string;
+  title: string;
+  body: string;
+  locale: Generated<string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface GuidelinesTable {
+  version: Generated<number>;
+  content: Json<unknown>;
+  updated_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  secret: string;
+  events: Json<string[]>;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  event: string;
+  payload: Json<unknown>;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  response_status: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  delivered_at: NullableTimestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: Json<unknown>;
+  run_at: CreatedAt;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  locked_by: string | null;
+  last_error: string | null;
+  done_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface ImportBatchesTable {
+  id: Generated<string>;
+  inbox_id: string;
+  status: Generated<'running' | 'done' | 'failed'>;
+  total: Generated<number>;
+  imported: Generated<number>;
+  analyzed: Generated<number>;
+  skipped: JsonDefault<unknown[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  finished_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: string | null;
+  actor_type: 'user' | 'token' | 'system' | 'anonymous';
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: JsonDefault<Record<string, unknown>>;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  inboxes: InboxesTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_analyses: MessageAnalysesTable;
+  conversation_analyses: ConversationAnalysesTable;
+  evaluations: EvaluationsTable;
+  canned_replies: CannedRepliesTable;
+  guidelines: GuidelinesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  jobs: JobsTable;
+  import_batches: ImportBatchesTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type Customer = Selectable<CustomersTable>;
+export type Inbox = Selectable<InboxesTable>;
+export type Job = Selectable<JobsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+
+/** Serialises a value for a jsonb column (both drivers accept JSON text for jsonb parameters). */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}

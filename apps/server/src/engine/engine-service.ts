@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { createAnalyzer, type Analyzer, type Guidelines, type Turn } from '@tongli/engine';
+
+const ENGINE_VERSION: string = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@tongli/engine'))), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+function readDefaultModels(): unknown[] {
+  const dir = fileURLToPath(new URL('../models/', import.meta.resolve('@tongli/engine')));
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as unknown);
+}
+
+let jieba: Jieba | undefined;
+let defaultModels: unknown[] | undefined;
+
+export interface EngineService {
+  /** The analyser for the current guidelines; replaced (not mutated) when they change. */
+  readonly analyzer: Analyzer;
+  /** Engine version; analyses made by another version are re-analysed by the backfill job. */
+  readonly version: string;
+  /** Hash of the lexicon, guidelines and models the analyser was built from. */
+  readonly lexiconHash: string;
+  /** Rebuilds the analyser with new guidelines, without a restart. */
+  applyGuidelines(guidelines: Guidelines | undefined): void;
+  analyzeConversation(id: string, turns: Turn[]): ReturnType<Analyzer['analyzeConversation']>;
+}
+
+/**
+ * The engine as the server runs it: jieba segmentation, the shipped default models, the organisation's guidelines.
+ * @example
+ * const engine = createEngineService({ guidelines: undefined });
+ * engine.analyzer.analyzeCustomer('等了三天还没到！').emotion; // 'anger'
+ */
+export function createEngineService(options: { guidelines?: Guidelines | undefined; models?: boolean } = {}): EngineService {
+  jieba ??= Jieba.withDict(dict);
+  const segmenter = jieba;
+  const models = options.models === false ? [] : (defaultModels ??= readDefaultModels());
+  let analyzer: Analyzer;
+  let lexiconHash = '';
+  const build = (guidelines: Guidelines | undefined): void => {
+    analyzer = createAnalyzer({
+      segmenter: { cut: (text: string) => segmenter.cut(text) },
+      models,
+      ...(guidelines ? { guidelines } : {}),
+    });
+    lexiconHash = createHash('sha256')
+      .update(JSON.stringify([analyzer.catalogue, guidelines ?? null, analyzer.models.map((m) => [m.task, m.labels, m.meta])]))
+      .digest('hex')
+      .slice(0, 16);
+  };
+  build(options.guidelines);
+  return {
+    get analyzer() {
+      return analyzer;
+    },
+    version: ENGINE_VERSION,
+    get lexiconHash() {
+      return lexiconHash;
+    },
+    applyGuidelines: build,
+    analyzeConversation: (id, turns) => analyzer.analyzeConversation({ id, turns }),
+  };
+}

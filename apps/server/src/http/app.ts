@@ -1,0 +1,109 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { rateLimiter } from 'hono-rate-limiter';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { toAppError } from '../commands/messages.js';
+import { authenticate } from './auth.js';
+import type { AppEnv } from './env.js';
+import { httpRequests } from './metrics.js';
+import { createRouter } from './router.js';
+import { authRoutes } from './routes/auth.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Largest JSON body accepted (a 20,000-character message fits many times over). */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+const clientIp = (c: { req: { header(name: string): string | undefined } }): string =>
+  c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.req.header('x-real-ip') ?? 'local';
+
+/** Routes under /api that need a signed-in user or an API token. */
+export type RouteModule = () => OpenAPIHono<AppEnv>;
+
+/**
+ * Builds the HTTP app; it never listens (tests call `app.request()`, `startServer` serves it).
+ * @example
+ * const app = createApp(deps);
+ * const res = await app.request('/healthz');
+ */
+export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected?: RouteModule[] } = {}): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('deps', deps);
+    await next();
+    httpRequests.observe(
+      { method: c.req.method, route: c.req.routePath, status: String(c.res.status) },
+      (performance.now() - started) / 1000,
+    );
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', 413, `request body over ${MAX_REQUEST_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use(
+    '/api/auth/login',
+    rateLimiter<AppEnv>({
+      windowMs: 60_000,
+      limit: 10,
+      standardHeaders: 'draft-7',
+      keyGenerator: (c) => `login:${clientIp(c)}`,
+      handler: () => {
+        throw new AppError('rate_limited', 429, 'too many sign-in attempts; wait a minute');
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes());
+  app.route('/api', docsRoutes(app));
+  app.route('/api', authRoutes());
+  for (const module of extra.public ?? []) app.route('/', module());
+
+  const api = createRouter();
+  api.use('*', authenticate);
+  api.route('/', conversationRoutes());
+  for (const module of extra.protected ?? []) api.route('/', module());
+  app.route('/api', api);
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((error, c) => {
+    const appError =
+      error instanceof HTTPException && error.status < 500
+        ? new AppError(
+            error.status === 413 ? 'payload_too_large' : 'invalid_input',
+            error.status === 413 ? 413 : 400,
+            error.message || 'malformed request',
+          )
+        : toAppError(error);
+    if (appError.status === 500) console.error(error);
+    return c.json(
+      { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } },
+      appError.status,
+    );
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'tongli_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' });
+  return app;
+}

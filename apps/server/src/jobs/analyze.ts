@@ -1,0 +1,157 @@
+import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
+import { sql } from 'kysely';
+import { json } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { enqueueJob } from '../repositories/jobs.js';
+
+/** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
+const MAX_TURNS = 200;
+/** Signals that raise a supervisor alert when a customer message carries them. */
+const ALERT_SIGNALS = new Set(['abuse', 'threat', 'self_harm', 'escalation_threat']);
+/** Customer messages in a row with rising anger that raise an `anger_rising` alert. */
+const ANGER_RUN = 3;
+
+export interface Alert {
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  messageId: string;
+  conversationId: string;
+}
+
+/** Analyses one message and refreshes its conversation's analysis; emits `message.analyzed` and any alerts. */
+export async function analyzeMessage(deps: Deps, messageId: string): Promise<void> {
+  const db = deps.db.kysely;
+  const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+  if (!message) return;
+  const conversation = await db.selectFrom('conversations').selectAll().where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
+  const customer = await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst();
+  const history = await db
+    .selectFrom('messages')
+    .select(['id', 'type', 'body', 'seq'])
+    .where('conversation_id', '=', conversation.id)
+    .where('type', 'in', ['incoming', 'outgoing'])
+    .orderBy('seq', 'desc')
+    .limit(MAX_TURNS)
+    .execute();
+  history.reverse();
+  const { analyzer } = deps.engine;
+  const before = history.filter((m) => m.seq < message.seq);
+  let customerResult: CustomerAnalysis | undefined;
+  let agentResult: AgentAnalysis | undefined;
+  if (message.type === 'incoming') {
+    customerResult = analyzer.analyzeCustomer(message.body);
+  } else if (message.type === 'outgoing') {
+    const lastCustomer = before.findLast((m) => m.type === 'incoming');
+    agentResult = analyzer.analyzeAgent(message.body, {
+      ...(lastCustomer ? { customer: lastCustomer.body } : {}),
+      previousAgentTurns: before
+        .filter((m) => m.type === 'outgoing')
+        .slice(-5)
+        .map((m) => m.body),
+      ...(customer?.name ? { customerName: customer.name } : {}),
+    });
+  } else return;
+
+  const turns: Turn[] = history.map((m) => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body }));
+  const whole = deps.engine.analyzeConversation(conversation.id, turns);
+  const customerPoints = whole.trajectory;
+  const last = customerPoints.at(-1);
+  const risk = Object.entries(whole.signals)
+    .filter(([, count]) => count > 0)
+    .map(([id]) => id);
+
+  const alerts: Alert[] = [];
+  for (const signal of customerResult?.signals ?? []) {
+    if (ALERT_SIGNALS.has(signal.id)) {
+      alerts.push({
+        kind: signal.id,
+        severity: signal.id === 'self_harm' || signal.id === 'threat' ? 'critical' : 'warning',
+        messageId,
+        conversationId: conversation.id,
+      });
+    }
+  }
+  if (customerResult && isAngerRising(customerPoints.slice(-ANGER_RUN))) {
+    alerts.push({ kind: 'anger_rising', severity: 'warning', messageId, conversationId: conversation.id });
+  }
+
+  const version = deps.engine.version;
+  const hash = deps.engine.lexiconHash;
+  const result = customerResult ? { role: 'customer', customer: customerResult } : { role: 'agent', agent: agentResult };
+  await db.transaction().execute(async (trx) => {
+    const values = {
+      conversation_id: conversation.id,
+      engine_version: version,
+      lexicon_hash: hash,
+      emotion: customerResult?.emotion ?? null,
+      intensity: customerResult?.intensity ?? null,
+      sentiment: customerResult?.sentiment ?? null,
+      empathy: agentResult?.empathyScore ?? null,
+      signals: json((customerResult?.signals ?? []).map((s) => s.id)),
+      result: json(result),
+      analyzed_at: sql<Date>`now()`,
+    };
+    await trx
+      .insertInto('message_analyses')
+      .values({ message_id: messageId, ...values })
+      .onConflict((oc) => oc.column('message_id').doUpdateSet(values))
+      .execute();
+    const summary = {
+      engine_version: version,
+      lexicon_hash: hash,
+      last_emotion: last?.emotion ?? null,
+      last_intensity: last?.intensity ?? null,
+      empathy_score: whole.empathyScore,
+      satisfaction: whole.satisfaction.score,
+      risk: json(risk),
+      result: json(whole),
+      analyzed_at: sql<Date>`now()`,
+    };
+    await trx
+      .insertInto('conversation_analyses')
+      .values({ conversation_id: conversation.id, ...summary })
+      .onConflict((oc) => oc.column('conversation_id').doUpdateSet(summary))
+      .execute();
+    await enqueueJob(trx, 'webhook_event', {
+      event: 'message.analyzed',
+      data: { message_id: messageId, conversation_id: conversation.id, analysis: result },
+    });
+    for (const alert of alerts) await enqueueJob(trx, 'webhook_event', { event: 'alert.raised', data: alert });
+  });
+  const scope = {
+    conversationId: conversation.id,
+    teamId: conversation.team_id,
+    assigneeId: conversation.assignee_id,
+    inboxId: conversation.inbox_id,
+  };
+  deps.bus.publish({
+    type: 'message.analyzed',
+    ...scope,
+    data: {
+      messageId,
+      conversationId: conversation.id,
+      analysis: result,
+      conversation: {
+        lastEmotion: last?.emotion,
+        lastIntensity: last?.intensity,
+        risk,
+        empathyScore: whole.empathyScore,
+        satisfaction: whole.satisfaction.score,
+      },
+    },
+  });
+  for (const alert of alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
+  if (alerts.length > 0) deps.wakeJobs();
+}
+
+/** Anger (or negative sentiment) strictly rising over the last customer turns. */
+function isAngerRising(points: readonly { emotion: string; intensity: number; sentiment: number }[]): boolean {
+  if (points.length < ANGER_RUN) return false;
+  if (!points.every((p) => p.emotion === 'anger' || p.sentiment < -0.3)) return false;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    if (!a || !b || b.intensity <= a.intensity) return false;
+  }
+  return true;
+}

@@ -1,0 +1,130 @@
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { Job } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { claimJobs, completeJob, enqueueJob, failJob } from '../repositories/jobs.js';
+import { analyzeMessage } from './analyze.js';
+import { evaluateConversation } from './evaluate.js';
+import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
+
+type Handler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  analyze_message: (deps, p) => analyzeMessage(deps, String(p.messageId)),
+  evaluate_conversation: (deps, p) => evaluateConversation(deps, String(p.conversationId)),
+  webhook_event: (deps, p) => fanOutWebhookEvent(deps, String(p.event), p.data),
+  deliver_webhook: (deps, p, job) => deliverWebhook(deps, String(p.deliveryId), job.attempts >= job.max_attempts),
+  backfill: (deps) => backfillAnalyses(deps),
+};
+
+export interface JobRunner {
+  wake(): void;
+  /** Runs until no due job is left (tests and imports use it). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Works through the outbox: claims due jobs (SKIP LOCKED, so several processes share the work), runs them, retries
+ * failures with backoff. Polls every `pollMs` and wakes early when told there is new work.
+ */
+export function createJobRunner(
+  deps: Pick<Deps, 'db'> & { getDeps: () => Deps },
+  options: { pollMs?: number; batch?: number } = {},
+): JobRunner {
+  const worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const pollMs = options.pollMs ?? 500;
+  const batch = options.batch ?? 32;
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let again = false;
+
+  const runBatch = async (): Promise<number> => {
+    const jobs = await claimJobs(deps.db.kysely, worker, batch);
+    for (const job of jobs) {
+      const handler = HANDLERS[job.kind];
+      try {
+        if (!handler) throw new Error(`unknown job kind ${job.kind}`);
+        await handler(deps.getDeps(), (job.payload ?? {}) as Record<string, unknown>, job);
+        await completeJob(deps.db.kysely, job.id);
+      } catch (error) {
+        await failJob(deps.db.kysely, job, (error as Error).message).catch(() => undefined);
+      }
+    }
+    return jobs.length;
+  };
+
+  const loop = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        while (!stopped && (await runBatch()) > 0);
+      } catch {
+        // The database may be briefly unavailable; the next tick retries.
+      }
+    } while (again && !stopped);
+  };
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop().finally(() => {
+      running = undefined;
+      if (!stopped) timer = setTimeout(tick, pollMs);
+    });
+  };
+
+  timer = setTimeout(tick, 0);
+  return {
+    wake: () => {
+      if (timer) clearTimeout(timer);
+      tick();
+    },
+    drain: async () => {
+      while (!stopped) {
+        if (running) await running;
+        const n = await runBatch();
+        if (n === 0 && !running) return;
+      }
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** Re-analyses messages analysed by another engine version or lexicon (or never analysed), in batches. */
+export async function backfillAnalyses(deps: Deps, batch = 500): Promise<void> {
+  const db = deps.db.kysely;
+  const stale = await db
+    .selectFrom('messages')
+    .leftJoin('message_analyses', 'message_analyses.message_id', 'messages.id')
+    .select('messages.id')
+    .where('messages.type', 'in', ['incoming', 'outgoing'])
+    .where((eb) =>
+      eb.or([
+        eb('message_analyses.message_id', 'is', null),
+        eb('message_analyses.engine_version', '!=', deps.engine.version),
+        eb('message_analyses.lexicon_hash', '!=', deps.engine.lexiconHash),
+      ]),
+    )
+    // Not already queued (the outbox may still hold an earlier backfill's jobs).
+    .where(
+      sql<boolean>`not exists (select 1 from jobs where jobs.kind = 'analyze_message' and jobs.done_at is null and jobs.payload->>'messageId' = messages.id::text)`,
+    )
+    .orderBy('messages.seq')
+    .limit(batch)
+    .execute();
+  if (stale.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const row of stale) await enqueueJob(trx, 'analyze_message', { messageId: row.id });
+    if (stale.length === batch) await enqueueJob(trx, 'backfill', {});
+  });
+  deps.wakeJobs();
+}

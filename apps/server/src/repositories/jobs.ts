@@ -1,0 +1,74 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { json, type Database, type Job } from '../db/schema.js';
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Adds work to the outbox; call it inside the transaction that writes the data the job is about.
+ * @example
+ * await enqueueJob(trx, 'analyze_message', { messageId });
+ */
+export async function enqueueJob(db: Executor, kind: string, payload: unknown, runAt?: Date): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({ kind, payload: json(payload), ...(runAt ? { run_at: runAt } : {}) })
+    .execute();
+}
+
+/** Claims up to `limit` due jobs for `worker` for `leaseSeconds`; other processes skip them (SKIP LOCKED). */
+export async function claimJobs(db: Executor, worker: string, limit: number, leaseSeconds = 60): Promise<Job[]> {
+  const result = await sql<Job>`
+    update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
+    where id in (
+      select id from jobs
+      where done_at is null and run_at <= now() and (locked_until is null or locked_until < now())
+      order by run_at, id
+      limit ${limit}
+      for update skip locked
+    )
+    returning *`.execute(db);
+  return result.rows;
+}
+
+export async function completeJob(db: Executor, id: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ done_at: sql`now()`, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a failure; retries later with exponential backoff until `max_attempts`, then parks the job as dead. */
+export async function failJob(db: Executor, job: Job, error: string): Promise<void> {
+  const dead = job.attempts >= job.max_attempts;
+  const delay = Math.min(3600, 2 ** job.attempts);
+  await db
+    .updateTable('jobs')
+    .set({
+      last_error: error.slice(0, 2000),
+      locked_until: null,
+      run_at: sql`now() + make_interval(secs => ${delay})`,
+      ...(dead ? { done_at: sql`now()` } : {}),
+    })
+    .where('id', '=', job.id)
+    .execute();
+}
+
+/** Jobs not yet done, by kind (for /readyz, metrics and import progress). */
+export async function countPendingJobs(db: Executor): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('done_at', 'is', null)
+    .groupBy('kind')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.kind, Number(row.n)]));
+}
+
+/** Deletes finished jobs older than `days` so the outbox stays small. */
+export async function pruneJobs(db: Executor, days = 7): Promise<void> {
+  await db
+    .deleteFrom('jobs')
+    .where('done_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .execute();
+}
