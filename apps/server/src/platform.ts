@@ -10,7 +10,8 @@ import type { Deps } from './deps.js';
 import { createEngineService } from './engine/engine-service.js';
 import { createApp, type RouteModule } from './http/app.js';
 import type { AppEnv } from './http/env.js';
-import { backfillAnalyses, createJobRunner, type JobRunner } from './jobs/runner.js';
+import { backfillAnalyses, createJobRunner, type JobHandler, type JobRunner } from './jobs/runner.js';
+import { PLATFORM_MODULES } from './modules.js';
 import { createLocalBus, createRedisBus } from './realtime/bus.js';
 
 /** Handles a WebSocket upgrade for its path; returns false when the path is not its own. */
@@ -22,6 +23,8 @@ export interface PlatformModule {
   protectedRoutes?: RouteModule[];
   upgrade?: (deps: Deps) => UpgradeHandler;
   start?: (deps: Deps) => Promise<(() => Promise<void>) | void>;
+  /** Background job kinds this module handles (enqueue them with `enqueueJob` in the same transaction as the data). */
+  jobs?: Record<string, JobHandler>;
 }
 
 export interface Platform {
@@ -33,6 +36,7 @@ export interface Platform {
 }
 
 export interface PlatformOptions {
+  /** Defaults to every module of the platform (`PLATFORM_MODULES`); tests may mount fewer. */
   modules?: PlatformModule[];
   /** Tests turn the shipped models off to start faster. */
   models?: boolean;
@@ -61,10 +65,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     wakeJobs: () => wake(),
     redact: options.redact ?? ((text) => text),
   };
-  const runner = createJobRunner({ db, getDeps: () => deps }, { pollMs: options.pollMs ?? 500 });
+  const modules = options.modules ?? PLATFORM_MODULES;
+  const runner = createJobRunner(
+    { db, getDeps: () => deps },
+    { pollMs: options.pollMs ?? 500, handlers: Object.assign({}, ...modules.map((m) => m.jobs ?? {})) as Record<string, JobHandler> },
+  );
   wake = () => runner.wake();
   if (options.jobs === false) await runner.stop();
-  const modules = options.modules ?? [];
   const app = createApp(deps, {
     public: modules.flatMap((m) => m.publicRoutes ?? []),
     protected: modules.flatMap((m) => m.protectedRoutes ?? []),

@@ -7,9 +7,9 @@ import { analyzeMessage } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
 
-type Handler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
+export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 
-const HANDLERS: Record<string, Handler> = {
+const CORE_HANDLERS: Record<string, JobHandler> = {
   analyze_message: (deps, p) => analyzeMessage(deps, String(p.messageId)),
   evaluate_conversation: (deps, p) => evaluateConversation(deps, String(p.conversationId)),
   webhook_event: (deps, p) => fanOutWebhookEvent(deps, String(p.event), p.data),
@@ -30,8 +30,9 @@ export interface JobRunner {
  */
 export function createJobRunner(
   deps: Pick<Deps, 'db'> & { getDeps: () => Deps },
-  options: { pollMs?: number; batch?: number } = {},
+  options: { pollMs?: number; batch?: number; handlers?: Record<string, JobHandler> } = {},
 ): JobRunner {
+  const handlers = { ...CORE_HANDLERS, ...options.handlers };
   const worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const pollMs = options.pollMs ?? 500;
   const batch = options.batch ?? 32;
@@ -43,7 +44,7 @@ export function createJobRunner(
   const runBatch = async (): Promise<number> => {
     const jobs = await claimJobs(deps.db.kysely, worker, batch);
     for (const job of jobs) {
-      const handler = HANDLERS[job.kind];
+      const handler = handlers[job.kind];
       try {
         if (!handler) throw new Error(`unknown job kind ${job.kind}`);
         await handler(deps.getDeps(), (job.payload ?? {}) as Record<string, unknown>, job);
