@@ -23,7 +23,8 @@ export interface SparseVector {
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-const MAX_FEATURES = 4096;
+/** The most distinct n-grams one text yields (the rest of a very long text is ignored). */
+export const MAX_FEATURES = 4096;
 
 function isHan(code: number): boolean {
   return code >= 0x3400 && code <= 0x9fff;
@@ -36,50 +37,71 @@ function isWordChar(code: number): boolean {
 /** The n-gram text a hashed feature came from, for explanations (only built when asked). */
 export type NgramSink = (index: number, start: number, end: number) => void;
 
-/** @example const f = createFeaturizer({ buckets: 1 << 17 }); f('太慢了', 0) */
-export function createFeaturizer(config: FeatureConfig) {
+/**
+ * @example const f = createFeaturizer({ buckets: 1 << 17 }); f('太慢了', 0)
+ *
+ * With `reuse`, the vector returned views the featuriser's own buffers and is valid until its next call:
+ * the per-message path then allocates nothing. Without it (training keeps every example) it is a copy.
+ */
+export function createFeaturizer(config: FeatureConfig, options: { reuse?: boolean } = {}) {
   const mask = config.buckets - 1;
   const hanMax = config.hanMax ?? 2;
   if ((config.buckets & mask) !== 0) throw new Error('tongli: model buckets must be a power of two');
+  const reuse = options.reuse === true;
   const indices = new Int32Array(MAX_FEATURES);
   const counts = new Float32Array(MAX_FEATURES);
-  // Open-addressing table from bucket to slot, cleared in O(1) by bumping a generation stamp.
+  const values = new Float32Array(MAX_FEATURES);
+  const shared: SparseVector = { indices, values, length: 0 };
+  // Open-addressing table from bucket to slot, cleared in O(1) by bumping a generation stamp. Each call
+  // uses only the first `tableMask + 1` entries, sized to the text (a short message touches a few cache
+  // lines, not the whole table); the slot order, and so the vector, does not depend on that size.
   const TABLE = MAX_FEATURES * 4;
   const tableKey = new Int32Array(TABLE);
   const tableSlot = new Int32Array(TABLE);
   const tableGen = new Uint32Array(TABLE);
   let generation = 0;
+  let tableMask = TABLE - 1;
+  let tableShift = 32 - Math.log2(TABLE);
+  let n = 0;
+  let sink: NgramSink | undefined;
 
-  return function featurize(text: string, seed: number, sink?: NgramSink): SparseVector {
+  function add(hash: number, start: number, end: number): void {
+    const index = (hash >>> 0) & mask;
+    let h = Math.imul(index, 0x9e3779b1) >>> tableShift;
+    for (;;) {
+      if (tableGen[h] !== generation) break;
+      if (tableKey[h] === index) {
+        counts[tableSlot[h]!]! += 1;
+        return;
+      }
+      h = (h + 1) & tableMask;
+    }
+    if (n >= MAX_FEATURES) return;
+    tableGen[h] = generation;
+    tableKey[h] = index;
+    tableSlot[h] = n;
+    indices[n] = index;
+    counts[n] = 1;
+    n++;
+    if (sink) sink(index, start, end);
+  }
+
+  return function featurize(text: string, seed: number, onNgram?: NgramSink): SparseVector {
     generation = (generation + 1) >>> 0;
     if (generation === 0) {
       tableGen.fill(0);
       generation = 1;
     }
-    let n = 0;
-    const add = (hash: number, start: number, end: number) => {
-      const index = (hash >>> 0) & mask;
-      let h = Math.imul(index, 0x9e3779b1) >>> 18;
-      for (;;) {
-        h &= TABLE - 1;
-        if (tableGen[h] !== generation) break;
-        if (tableKey[h] === index) {
-          const at = tableSlot[h] ?? 0;
-          counts[at] = (counts[at] ?? 0) + 1;
-          return;
-        }
-        h++;
-      }
-      if (n >= MAX_FEATURES) return;
-      tableGen[h] = generation;
-      tableKey[h] = index;
-      tableSlot[h] = n;
-      indices[n] = index;
-      counts[n] = 1;
-      n++;
-      if (sink) sink(index, start, end);
-    };
+    n = 0;
+    sink = onNgram;
     const length = Math.min(text.length, 20_000);
+    // At most max(hanMax, 2) features per character plus the two position marks (and never more than
+    // MAX_FEATURES); a table at least 4× that stays sparse and can never fill.
+    const most = Math.max(hanMax, 2) * length + 2;
+    let size = 64;
+    while (size < TABLE && size < 4 * most) size *= 2;
+    tableMask = size - 1;
+    tableShift = 32 - Math.log2(size);
     let prevWordStart = -1;
     let prevWordEnd = -1;
     for (let i = 0; i < length; i++) {
@@ -134,12 +156,16 @@ export function createFeaturizer(config: FeatureConfig) {
       while (last > first && text.charCodeAt(last) <= 0x20) last--;
       add(Math.imul(FNV_OFFSET ^ seed ^ 0x2545f491 ^ text.charCodeAt(last), FNV_PRIME), last, last + 1);
     }
+    sink = undefined;
     let norm = 0;
-    for (let k = 0; k < n; k++) norm += (counts[k] ?? 0) * (counts[k] ?? 0);
+    for (let k = 0; k < n; k++) norm += counts[k]! * counts[k]!;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const values = new Float32Array(n);
-    for (let k = 0; k < n; k++) values[k] = (counts[k] ?? 0) * scale;
-    return { indices: indices.slice(0, n), values, length: n };
+    for (let k = 0; k < n; k++) values[k] = counts[k]! * scale;
+    if (reuse) {
+      shared.length = n;
+      return shared;
+    }
+    return { indices: indices.slice(0, n), values: values.slice(0, n), length: n };
   };
 }
 

@@ -4,14 +4,15 @@ import { contextTurns, type TaskRow } from '../tasks/predict.js';
 import type { Normalize, NormalizedText } from '../text/normalize.js';
 import type { ConversationAnalysis, CustomerAnalysis, Dialogue, Emotion, Lang } from '../types.js';
 import { originalSpan } from '../text/normalize.js';
-import { createFeaturizer, type SparseVector } from './features.js';
-import { predictProba, topContributions, type LinearModel } from './linear.js';
+import { createFeaturizer, MAX_FEATURES, type SparseVector } from './features.js';
+import { predictProba, topContribution, topContributions, type LinearModel } from './linear.js';
 import { FEATURE_SEED, featureKind, loadModels, type FeatureKind, type ModelSet, type ModelTask } from './models.js';
 import {
   agentDense,
   agentDenseNames,
   CUSTOMER_DENSE,
   customerDense,
+  writeCustomerDense,
   DIALOGUE_DENSE,
   dialogueDense,
   dialogueText,
@@ -59,30 +60,84 @@ export interface TrainModelOptions {
   meta?: Record<string, unknown>;
 }
 
-/** Fused logits of a bank for one message (a small function of its own, so the JIT optimises it alone). */
+/**
+ * Fused logits of a bank for one message (a small function of its own, so the JIT optimises it alone).
+ * Each column's sum runs in a register, four columns side by side so their additions overlap: the same
+ * additions in the same order as feature by feature (so the same bits), without a store and reload of
+ * every logit per n-gram. `rows` is scratch space for the row offsets of the n-grams and the non-zero
+ * rule features, `values` for the latter's values.
+ */
 function accumulate(
   bank: { buckets: number; width: number; weights: Int8Array; scales: Float64Array; bias: Float64Array },
   x: SparseVector,
-  dense: readonly number[],
+  dense: ArrayLike<number>,
   logits: Float64Array,
+  rows: Int32Array,
+  denseValues: Float64Array,
 ): void {
   const { width, weights, scales, bias } = bank;
-  for (let j = 0; j < width; j++) logits[j] = 0;
   const n = x.length;
   const indices = x.indices;
   const values = x.values;
-  for (let k = 0; k < n; k++) {
-    const v = values[k]!;
-    const at = indices[k]! * width;
-    for (let j = 0; j < width; j++) logits[j]! += v * weights[at + j]!;
-  }
+  for (let k = 0; k < n; k++) rows[k] = indices[k]! * width;
+  let m = 0;
   for (let d = 0; d < dense.length; d++) {
     const v = dense[d]!;
     if (v === 0) continue;
-    const at = (bank.buckets + d) * width;
-    for (let j = 0; j < width; j++) logits[j]! += v * weights[at + j]!;
+    rows[n + m] = (bank.buckets + d) * width;
+    denseValues[m++] = v;
   }
-  for (let j = 0; j < width; j++) logits[j] = logits[j]! * scales[j]! + bias[j]!;
+  let j = 0;
+  for (; j + 4 <= width; j += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < n; k++) {
+      const v = values[k]!;
+      const at = rows[k]! + j;
+      s0 += v * weights[at]!;
+      s1 += v * weights[at + 1]!;
+      s2 += v * weights[at + 2]!;
+      s3 += v * weights[at + 3]!;
+    }
+    for (let k = 0; k < m; k++) {
+      const v = denseValues[k]!;
+      const at = rows[n + k]! + j;
+      s0 += v * weights[at]!;
+      s1 += v * weights[at + 1]!;
+      s2 += v * weights[at + 2]!;
+      s3 += v * weights[at + 3]!;
+    }
+    logits[j] = s0 * scales[j]! + bias[j]!;
+    logits[j + 1] = s1 * scales[j + 1]! + bias[j + 1]!;
+    logits[j + 2] = s2 * scales[j + 2]! + bias[j + 2]!;
+    logits[j + 3] = s3 * scales[j + 3]! + bias[j + 3]!;
+  }
+  for (; j + 2 <= width; j += 2) {
+    let s0 = 0;
+    let s1 = 0;
+    for (let k = 0; k < n; k++) {
+      const v = values[k]!;
+      const at = rows[k]! + j;
+      s0 += v * weights[at]!;
+      s1 += v * weights[at + 1]!;
+    }
+    for (let k = 0; k < m; k++) {
+      const v = denseValues[k]!;
+      const at = rows[n + k]! + j;
+      s0 += v * weights[at]!;
+      s1 += v * weights[at + 1]!;
+    }
+    logits[j] = s0 * scales[j]! + bias[j]!;
+    logits[j + 1] = s1 * scales[j + 1]! + bias[j + 1]!;
+  }
+  for (; j < width; j++) {
+    let s0 = 0;
+    for (let k = 0; k < n; k++) s0 += values[k]! * weights[rows[k]! + j]!;
+    for (let k = 0; k < m; k++) s0 += denseValues[k]! * weights[rows[n + k]! + j]!;
+    logits[j] = s0 * scales[j]! + bias[j]!;
+  }
 }
 
 /** The learned layer: featurises rows for a task (n-grams + the rules' outputs), predicts with loaded models, trains new ones. */
@@ -140,11 +195,6 @@ export function createLearnedLayer(deps: LearnedDeps) {
   const hasCustomerModels = models.all.some((m) => m.task === 'emotion' || m.task === 'sentiment' || m.task === 'abuse');
 
   /**
-   * Adds the customer-message models' view to a rule analysis: the emotion and sentiment models set the
-   * label and score (the rules' cues stay as the explanation), and the abuse model flags abuse the
-   * lexicons missed, pointing at its strongest n-gram.
-   */
-  /**
    * The customer-message models of one language fused into a single feature-major matrix (emotion,
    * sentiment and abuse columns side by side): one memory fetch per n-gram serves all three, which
    * keeps the per-message cost inside the speed budget.
@@ -158,10 +208,11 @@ export function createLearnedLayer(deps: LearnedDeps) {
     scales: Float64Array;
     bias: Float64Array;
   }
-  const banks = new Map<string, Bank | null>();
+  /** Built on first use, per language: en, mixed, zh. */
+  const banks: (Bank | null | undefined)[] = [undefined, undefined, undefined];
   function bankFor(lang: Lang): Bank | null {
-    const key = lang === 'en' ? 'en' : lang === 'mixed' ? 'mixed' : 'zh';
-    const cached = banks.get(key);
+    const key = lang === 'en' ? 0 : lang === 'mixed' ? 1 : 2;
+    const cached = banks[key];
     if (cached !== undefined) return cached;
     const picked = (['emotion', 'sentiment', 'abuse'] as const)
       .map((t) => models.pick(t, lang))
@@ -169,7 +220,7 @@ export function createLearnedLayer(deps: LearnedDeps) {
     const buckets = picked[0]?.buckets;
     const usable = picked.filter((m) => m.buckets === buckets);
     if (usable.length === 0 || buckets === undefined) {
-      banks.set(key, null);
+      banks[key] = null;
       return null;
     }
     const parts: Bank['parts'] = [];
@@ -194,23 +245,42 @@ export function createLearnedLayer(deps: LearnedDeps) {
       }
     }
     const bank = { buckets, parts, width, weights, scales, bias };
-    banks.set(key, bank);
+    banks[key] = bank;
     return bank;
   }
   const logits = new Float64Array(64);
+  const rows = new Int32Array(MAX_FEATURES + CUSTOMER_DENSE.length);
+  const denseValues = new Float64Array(CUSTOMER_DENSE.length);
+  const probs = new Float64Array(64);
+  const denseBuffer = new Float64Array(CUSTOMER_DENSE.length);
+  const reusable = new Map<number, ReturnType<typeof createFeaturizer>>();
+  /** The per-message featuriser: its vector views buffers that the next call overwrites. */
+  const reusingFeaturizerFor = (buckets: number) => {
+    let f = reusable.get(buckets);
+    if (!f) {
+      f = createFeaturizer({ buckets }, { reuse: true });
+      reusable.set(buckets, f);
+    }
+    return f;
+  };
 
-  /** Softmax over one model's columns of the fused logits. */
-  function softmax(model: LinearModel, offset: number): number[] {
-    const out: number[] = [];
+  /** Softmax over one model's columns of the fused logits, into `probs` at the same offsets; returns the best column. */
+  function softmax(model: LinearModel, offset: number): number {
+    const classes = model.labels.length;
     let max = -Infinity;
-    for (let c = 0; c < model.labels.length; c++) max = Math.max(max, (logits[offset + c] ?? 0) / model.temperature);
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[offset + c]! / model.temperature);
     let sum = 0;
-    for (let c = 0; c < model.labels.length; c++) {
-      const e = Math.exp((logits[offset + c] ?? 0) / model.temperature - max);
-      out.push(e);
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(logits[offset + c]! / model.temperature - max);
+      probs[offset + c] = e;
       sum += e;
     }
-    return out.map((e) => e / sum);
+    let best = 0;
+    for (let c = 0; c < classes; c++) {
+      probs[offset + c] = probs[offset + c]! / sum;
+      if (probs[offset + c]! > probs[offset + best]!) best = c;
+    }
+    return best;
   }
 
   /**
@@ -223,58 +293,68 @@ export function createLearnedLayer(deps: LearnedDeps) {
     const bank = bankFor(c.lang);
     if (!bank) return c;
     const norm = prepared ?? deps.normalize(original);
-    const x = featurizerFor(bank.buckets)(norm.text, FEATURE_SEED);
-    const dense = customerDense(c);
-    accumulate(bank, x, dense, logits);
-    const out: CustomerAnalysis = { ...c, model: { reasons: [] } };
-    for (const { model, offset } of bank.parts) {
-      const p = softmax(model, offset);
-      const at = (l: string) => p[model.labels.indexOf(l)] ?? 0;
-      if (model.task === 'emotion') {
-        let best = 0;
-        for (let k = 1; k < p.length; k++) if ((p[k] ?? 0) > (p[best] ?? 0)) best = k;
-        const raw = model.labels[best] ?? 'neutral';
+    const featurizeMessage = reusingFeaturizerFor(bank.buckets);
+    const x = featurizeMessage(norm.text, FEATURE_SEED);
+    const dense = writeCustomerDense(c, denseBuffer);
+    accumulate(bank, x, dense, logits, rows, denseValues);
+    const model: NonNullable<CustomerAnalysis['model']> = { reasons: [] };
+    let emotion = c.emotion;
+    let intensity = c.intensity;
+    let sentiment = c.sentiment;
+    let signals = c.signals;
+    for (const { model: m, offset } of bank.parts) {
+      const best = softmax(m, offset);
+      if (m.task === 'emotion') {
+        const raw = m.labels[best] ?? 'neutral';
         const label = (raw === 'positive' ? 'satisfaction' : raw) as Emotion;
-        const confidence = Math.round((p[best] ?? 0) * 1000) / 1000;
-        out.model!.emotion = { label, confidence };
+        const confidence = Math.round(probs[offset + best]! * 1000) / 1000;
+        model.emotion = { label, confidence };
         // The model decides where the rules are unsure; a clear rule reading (strong cues, safety
         // signals) stands, because the shipped models learned from social-media text, not calls.
         const rulesClear = (c.emotion !== 'neutral' && c.intensity >= RULES_CLEAR) || c.signals.length > 0;
         if (label !== c.emotion && !rulesClear && confidence >= MODEL_SURE) {
-          out.emotion = label;
-          out.intensity = label === 'neutral' ? 0 : confidence;
+          emotion = label;
+          intensity = label === 'neutral' ? 0 : confidence;
         }
-      } else if (model.task === 'sentiment') {
+      } else if (m.task === 'sentiment') {
+        const at = (l: string) => {
+          const k = m.labels.indexOf(l);
+          return k >= 0 ? probs[offset + k]! : 0;
+        };
         const learned = Math.round((at('positive') - at('negative')) * 1000) / 1000;
-        out.model!.sentiment = learned;
+        model.sentiment = learned;
         // Averaged with the rules' score: each catches what the other misses.
-        out.sentiment = Math.round(((c.sentiment + learned) / 2) * 1000) / 1000;
+        sentiment = Math.round(((c.sentiment + learned) / 2) * 1000) / 1000;
       } else {
-        const abusive = at('abusive');
-        out.model!.abuse = Math.round(abusive * 1000) / 1000;
+        const label = m.labels.indexOf('abusive');
+        const abusive = label >= 0 ? probs[offset + label]! : 0;
+        model.abuse = Math.round(abusive * 1000) / 1000;
         if (abusive >= ABUSE_MODEL_CUT && !c.signals.some((sig) => sig.id === 'abuse')) {
-          // Spans are recorded only now, for the rare flagged message: the hot path stays allocation-light.
-          const ngrams = new Map<number, [number, number]>();
-          featurizerFor(bank.buckets)(norm.text, FEATURE_SEED, (i, start, end) => void ngrams.set(i, [start, end]));
-          const [index] = topContributions(model, x, dense, model.labels.indexOf('abusive'), 1)[0] ?? [];
-          const span = index !== undefined ? ngrams.get(index) : undefined;
+          // The span is looked up only now, for the rare flagged message: featurising again with a sink
+          // that waits for the strongest n-gram (x is overwritten by that call, so it is read first).
+          const index = topContribution(m, x, dense, label);
+          let span: [number, number] | undefined;
+          if (index !== undefined && index < m.buckets)
+            featurizeMessage(norm.text, FEATURE_SEED, (i, start, end) => {
+              if (i === index && !span) span = [start, end];
+            });
           const where = span ? originalSpan(norm, original.length, span[0], span[1]) : { start: 0, end: original.length };
-          out.signals = [
+          signals = [
             ...c.signals,
             {
               id: 'abuse',
               span: where,
               text: original.slice(where.start, where.end),
-              confidence: out.model!.abuse,
-              severity: out.model!.abuse,
+              confidence: model.abuse,
+              severity: model.abuse,
               source: 'model',
             },
           ];
-          out.model!.reasons.push(original.slice(where.start, where.end));
+          model.reasons.push(original.slice(where.start, where.end));
         }
       }
     }
-    return out;
+    return { lang: c.lang, emotion, intensity, sentiment, scores: c.scores, signals, cues: c.cues, model };
   }
 
   return {

@@ -191,3 +191,26 @@ export function topContributions(
     .sort((a, b) => b[1] - a[1])
     .slice(0, count);
 }
+
+/** The single feature that pushed a class up the most (the first of equals), or undefined when none pushed it up; allocates nothing. */
+export function topContribution(model: LinearModel, x: SparseVector, dense: ArrayLike<number>, label: number): number | undefined {
+  const classes = model.labels.length;
+  let best: number | undefined;
+  let most = 0;
+  for (let k = 0; k < x.length; k++) {
+    const index = x.indices[k]!;
+    const v = x.values[k]! * model.weights[index * classes + label]!;
+    if (v > most) {
+      most = v;
+      best = index;
+    }
+  }
+  for (let d = 0; d < model.dense.length; d++) {
+    const v = (dense[d] ?? 0) * (model.weights[(model.buckets + d) * classes + label] ?? 0);
+    if (v > most) {
+      most = v;
+      best = model.buckets + d;
+    }
+  }
+  return best;
+}

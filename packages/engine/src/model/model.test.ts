@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../analyzer.js';
-import { parseModel, serializeModel } from './linear.js';
+import { createFeaturizer } from './features.js';
+import { parseModel, serializeModel, topContribution, topContributions } from './linear.js';
 
 const rules = createAnalyzer();
 
@@ -67,5 +68,28 @@ describe('the learned layer', () => {
 
   it('needs two labels to train', () => {
     expect(() => rules.train('sentiment', rows.slice(0, 3))).toThrow(/at least two different labels/);
+  });
+
+  it('featurises the same with reused buffers as with copies, whatever came before', () => {
+    const copying = createFeaturizer({ buckets: 1 << 12 });
+    const reusing = createFeaturizer({ buckets: 1 << 12 }, { reuse: true });
+    const texts = ['太慢了！！', 'so slow, so so slow?', 'refund 退款 refund', '', ' ', 'x'.repeat(5000), '你好'.repeat(3000), 'ok'];
+    for (const text of [...texts, ...[...texts].reverse()]) {
+      const a = copying(text, 7);
+      const b = reusing(text, 7);
+      expect(b.length).toBe(a.length);
+      expect(Array.from(b.indices.subarray(0, b.length))).toEqual(Array.from(a.indices));
+      expect(Array.from(b.values.subarray(0, b.length))).toEqual(Array.from(a.values));
+    }
+  });
+
+  it('finds the strongest feature without sorting, as topContributions does', () => {
+    const f = createFeaturizer({ buckets: 1 << 12 });
+    for (const text of ['送餐太磨叽', '利索', 'nothing known here']) {
+      const x = f(text, 0);
+      const dense = new Array<number>(model.dense.length).fill(0.5);
+      for (let label = 0; label < model.labels.length; label++)
+        expect(topContribution(model, x, dense, label)).toBe(topContributions(model, x, dense, label, 1)[0]?.[0]);
+    }
   });
 });

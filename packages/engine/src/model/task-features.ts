@@ -20,21 +20,29 @@ export const CUSTOMER_DENSE = [
 ];
 
 export function customerDense(c: CustomerAnalysis): number[] {
-  const severity = new Map<string, number>();
-  for (const s of c.signals) severity.set(s.id, Math.max(severity.get(s.id) ?? 0, s.severity));
-  return [
-    c.sentiment,
-    c.intensity,
-    c.scores.anger,
-    c.scores.frustration,
-    c.scores.anxiety,
-    c.scores.sadness,
-    c.scores.confusion,
-    c.scores.satisfaction,
-    ...SIGNALS.map((s) => severity.get(s) ?? 0),
-    c.lang === 'zh' || c.lang === 'mixed' ? 1 : 0,
-    c.lang === 'en' || c.lang === 'mixed' ? 1 : 0,
-  ];
+  return Array.from(writeCustomerDense(c, new Float64Array(CUSTOMER_DENSE.length)));
+}
+
+/** `customerDense` written into a caller's buffer (the per-message path reuses one). */
+export function writeCustomerDense(c: CustomerAnalysis, out: Float64Array): Float64Array {
+  out[0] = c.sentiment;
+  out[1] = c.intensity;
+  out[2] = c.scores.anger;
+  out[3] = c.scores.frustration;
+  out[4] = c.scores.anxiety;
+  out[5] = c.scores.sadness;
+  out[6] = c.scores.confusion;
+  out[7] = c.scores.satisfaction;
+  const first = 8;
+  for (let s = 0; s < SIGNALS.length; s++) out[first + s] = 0;
+  // The strongest severity per signal (severities are ≥ 0, so 0 means absent).
+  for (const signal of c.signals) {
+    const at = first + SIGNALS.indexOf(signal.id);
+    if (at >= first) out[at] = Math.max(out[at]!, signal.severity);
+  }
+  out[first + SIGNALS.length] = c.lang === 'zh' || c.lang === 'mixed' ? 1 : 0;
+  out[first + SIGNALS.length + 1] = c.lang === 'en' || c.lang === 'mixed' ? 1 : 0;
+  return out;
 }
 
 /** Agent features: each catalogue technique's strongest confidence, EPITOME levels, and the customer's state. */
