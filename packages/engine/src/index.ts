@@ -22,3 +22,4 @@ export { MODEL_TASKS } from './model/models.js';
 export type { ModelTask } from './model/models.js';
 export type { TrainModelOptions, LearnedPrediction } from './model/learned.js';
 export { createRandom } from './model/random.js';
+export * from './pii/redact.js';
