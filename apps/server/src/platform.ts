@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
-import type { Guidelines } from '@tongli/engine';
+import { createRedactor, type Guidelines } from '@tongli/engine';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/database.js';
@@ -63,7 +63,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     engine,
     bus,
     wakeJobs: () => wake(),
-    redact: options.redact ?? ((text) => text),
+    redact: options.redact ?? createRedactor().redact,
   };
   const modules = options.modules ?? PLATFORM_MODULES;
   const runner = createJobRunner(
