@@ -102,8 +102,10 @@ export function createFeaturizer(config: FeatureConfig, options: { reuse?: boole
     while (size < TABLE && size < 4 * most) size *= 2;
     tableMask = size - 1;
     tableShift = 32 - Math.log2(size);
+    // The previous word's unseeded hash (for the word bigram), or -1 after Han text or at the start.
     let prevWordStart = -1;
-    let prevWordEnd = -1;
+    let prevWordHash = 0;
+    const gramSeed = Math.imul(FNV_OFFSET ^ seed ^ 0x27d4eb2d, FNV_PRIME);
     for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
       if (isHan(code)) {
@@ -120,23 +122,29 @@ export function createFeaturizer(config: FeatureConfig, options: { reuse?: boole
       }
       if (isWordChar(code) && (i === 0 || !isWordChar(text.charCodeAt(i - 1)))) {
         let end = i;
-        while (end < length && isWordChar(text.charCodeAt(end))) end++;
         let word = Math.imul(FNV_OFFSET ^ seed ^ 0x5bd1e995, FNV_PRIME);
-        for (let k = i; k < end; k++) word = Math.imul(word ^ text.charCodeAt(k), FNV_PRIME);
+        let plain = FNV_OFFSET;
+        for (let c = code; end < length && isWordChar((c = text.charCodeAt(end))); end++) {
+          word = Math.imul(word ^ c, FNV_PRIME);
+          plain = Math.imul(plain ^ c, FNV_PRIME);
+        }
         add(word, i, end);
-        if (prevWordStart >= 0)
-          add(Math.imul(word ^ Math.imul(hashSpan(text, prevWordStart, prevWordEnd), 31), FNV_PRIME), prevWordStart, end);
+        if (prevWordStart >= 0) add(Math.imul(word ^ Math.imul(prevWordHash, 31), FNV_PRIME), prevWordStart, end);
         // Character 3- and 4-grams inside the word (spelling variants, morphology).
         if (end - i >= 4) {
+          let c1 = text.charCodeAt(i);
+          let c2 = text.charCodeAt(i + 1);
           for (let k = i; k + 3 <= end; k++) {
-            let g = Math.imul(FNV_OFFSET ^ seed ^ 0x27d4eb2d, FNV_PRIME);
-            for (let j = k; j < k + 3; j++) g = Math.imul(g ^ text.charCodeAt(j), FNV_PRIME);
+            const c3 = text.charCodeAt(k + 2);
+            const g = Math.imul(Math.imul(Math.imul(gramSeed ^ c1, FNV_PRIME) ^ c2, FNV_PRIME) ^ c3, FNV_PRIME);
             add(g, k, k + 3);
             if (k + 4 <= end) add(Math.imul(g ^ text.charCodeAt(k + 3), FNV_PRIME), k, k + 4);
+            c1 = c2;
+            c2 = c3;
           }
         }
         prevWordStart = i;
-        prevWordEnd = end;
+        prevWordHash = plain;
         i = end - 1;
         continue;
       }
