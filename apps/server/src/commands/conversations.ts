@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import { authorize, canSeeConversation, type Principal } from '../policies/policies.js';
 import { findOrCreateCustomer, type IdentityInput } from '../repositories/customers.js';
-import { enqueueJob, type Executor } from '../repositories/jobs.js';
+import { enqueueJob, enqueueWebhookEvent, type Executor } from '../repositories/jobs.js';
 import { postMessage } from './messages.js';
 
 export interface CreateConversationInput {
@@ -52,7 +52,7 @@ export async function createConversation(deps: Deps, input: CreateConversationIn
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await enqueueJob(trx, 'webhook_event', { event: 'conversation.created', data: { conversation_id: row.id } });
+    await enqueueWebhookEvent(trx, 'conversation.created', { conversation_id: row.id });
     return { row, created: true };
   });
   if (conversation.created) {
@@ -131,10 +131,10 @@ export async function updateConversation(
     if (input.teamId !== undefined && input.teamId !== before.team_id) changes.push(`team:${input.teamId ?? '-'}`);
     if (input.status === 'resolved' && before.status !== 'resolved') {
       await enqueueJob(trx, 'evaluate_conversation', { conversationId: id });
-      await enqueueJob(trx, 'webhook_event', { event: 'conversation.resolved', data: { conversation_id: id } });
+      await enqueueWebhookEvent(trx, 'conversation.resolved', { conversation_id: id });
     }
     if (changes.length > 0) {
-      await enqueueJob(trx, 'webhook_event', { event: 'conversation.updated', data: { conversation_id: id, changes } });
+      await enqueueWebhookEvent(trx, 'conversation.updated', { conversation_id: id, changes });
     }
     return row;
   });

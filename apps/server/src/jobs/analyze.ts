@@ -2,7 +2,7 @@ import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
 import { sql } from 'kysely';
 import { json } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { enqueueJob } from '../repositories/jobs.js';
+import { enqueueWebhookEvent } from '../repositories/jobs.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -112,11 +112,8 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
       .values({ conversation_id: conversation.id, ...summary })
       .onConflict((oc) => oc.column('conversation_id').doUpdateSet(summary))
       .execute();
-    await enqueueJob(trx, 'webhook_event', {
-      event: 'message.analyzed',
-      data: { message_id: messageId, conversation_id: conversation.id, analysis: result },
-    });
-    for (const alert of alerts) await enqueueJob(trx, 'webhook_event', { event: 'alert.raised', data: alert });
+    await enqueueWebhookEvent(trx, 'message.analyzed', { message_id: messageId, conversation_id: conversation.id, analysis: result });
+    for (const alert of alerts) await enqueueWebhookEvent(trx, 'alert.raised', alert);
   });
   const scope = {
     conversationId: conversation.id,

@@ -72,3 +72,14 @@ export async function pruneJobs(db: Executor, days = 7): Promise<void> {
     .where('done_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
     .execute();
 }
+
+/**
+ * Queues a webhook event only when an active webhook subscribes to it (one statement, so the common case of no
+ * webhooks costs no job).
+ */
+export async function enqueueWebhookEvent(db: Executor, event: string, data: unknown): Promise<void> {
+  await sql`
+    insert into jobs (kind, payload)
+    select 'webhook_event', ${json({ event, data })}::jsonb
+    where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
+}
