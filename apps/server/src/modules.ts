@@ -1,7 +1,16 @@
+import { platformModule } from './admin/module.js';
+import { customersModule } from './customers/module.js';
+import { widgetModule } from './channels/widget/index.js';
 import type { PlatformModule } from './platform.js';
+import { agentSocketModule } from './realtime/ws-agent.js';
 
 /**
  * Every feature module of the platform, mounted by `createPlatform`: channels, admin routes, realtime.
  * Each lives in its own folder and exports one `PlatformModule`.
  */
-export const PLATFORM_MODULES: PlatformModule[] = [];
+export const PLATFORM_MODULES: PlatformModule[] = [
+  widgetModule,
+  agentSocketModule,
+  customersModule,
+  platformModule,
+];
