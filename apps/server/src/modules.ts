@@ -1,5 +1,6 @@
 import { platformModule } from './admin/module.js';
 import { customersModule } from './customers/module.js';
+import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
 import type { PlatformModule } from './platform.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
@@ -9,6 +10,7 @@ import { agentSocketModule } from './realtime/ws-agent.js';
  * Each lives in its own folder and exports one `PlatformModule`.
  */
 export const PLATFORM_MODULES: PlatformModule[] = [
+  emailModule,
   widgetModule,
   agentSocketModule,
   customersModule,

@@ -53,7 +53,7 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
         .where('id', '=', input.conversationId)
         .executeTakeFirst();
       if (!conversation) throw notFound('conversation');
-      const message = await trx
+      let message = await trx
         .insertInto('messages')
         .values({
           conversation_id: input.conversationId,
@@ -77,6 +77,7 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
         event: 'message.created',
         data: { message_id: message.id, conversation_id: message.conversation_id },
       });
+      for (const hook of deps.messageHooks ?? []) message = (await hook(trx, message, conversation)) ?? message;
       return { message, conversation };
     });
   } catch (error) {
