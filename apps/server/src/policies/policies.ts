@@ -25,6 +25,8 @@ const ACTIONS = {
   'webhook.manage': ['admin'],
   'token.manage': ['admin'],
   'user.manage': ['admin'],
+  'team.manage': ['admin'],
+  'inbox.manage': ['admin'],
   'audit.read': ['admin'],
   'export.read': ['supervisor', 'qa', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
