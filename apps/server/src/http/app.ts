@@ -44,6 +44,8 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
   app.use(
     '*',
     secureHeaders({
+      // A route's own header wins (e.g. /widget.js is loaded by other sites, so it sets Cross-Origin-Resource-Policy).
+      overwrite: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],

@@ -21,6 +21,7 @@ const ACTIONS = {
   'guidelines.edit': ['supervisor', 'admin'],
   'canned.edit': ['supervisor', 'admin'],
   'import.run': ['supervisor', 'admin'],
+  'widget.install': ['supervisor', 'admin'],
   'channel.ingest': ['supervisor', 'admin'],
   'webhook.manage': ['admin'],
   'token.manage': ['admin'],
