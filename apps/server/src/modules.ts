@@ -3,6 +3,7 @@ import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
 import type { PlatformModule } from './platform.js';
+import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
 
 /**
@@ -11,6 +12,7 @@ import { agentSocketModule } from './realtime/ws-agent.js';
  */
 export const PLATFORM_MODULES: PlatformModule[] = [
   emailModule,
+  qaModule,
   widgetModule,
   agentSocketModule,
   customersModule,

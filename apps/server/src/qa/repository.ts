@@ -1,0 +1,42 @@
+import type { Selectable } from 'kysely';
+import type { EvaluationsTable } from '../db/schema.js';
+import type { Executor } from '../repositories/jobs.js';
+
+export type Evaluation = Selectable<EvaluationsTable>;
+
+export interface EvaluationFilter {
+  agentId?: string | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+  status?: 'final' | 'disputed' | 'resolved' | undefined;
+  kind?: 'auto' | 'review' | undefined;
+  conversationId?: string | undefined;
+  limit: number;
+}
+
+/** Evaluations matching the filter, newest first. */
+export async function listEvaluations(db: Executor, filter: EvaluationFilter): Promise<Evaluation[]> {
+  let query = db.selectFrom('evaluations').selectAll();
+  if (filter.agentId) query = query.where('agent_id', '=', filter.agentId);
+  if (filter.minScore !== undefined) query = query.where('score', '>=', filter.minScore);
+  if (filter.maxScore !== undefined) query = query.where('score', '<=', filter.maxScore);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.conversationId) query = query.where('conversation_id', '=', filter.conversationId);
+  return query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).execute();
+}
+
+export async function findEvaluation(db: Executor, id: string): Promise<Evaluation | undefined> {
+  return db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The conversation's latest automatic evaluation. */
+export async function findAutoEvaluation(db: Executor, conversationId: string): Promise<Evaluation | undefined> {
+  return db
+    .selectFrom('evaluations')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('kind', '=', 'auto')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
