@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASES, createTestPlatform, type TestPlatform } from '../../testing/platform.js';
 import { emailModule } from './index.js';
 import { startSmtpListener } from './smtp-listener.js';
@@ -339,6 +339,50 @@ describe.each(DATABASES)('email channel (%s)', (database) => {
       delete t.deps.config.smtpOutUrl;
       await sink.close();
     }
+  });
+
+  it('runs message hooks inside the message transaction: a failing hook stores neither the message nor its jobs', async () => {
+    const first = await deliver(rawEmail({ From: 'hook@example.com', Subject: 'Hook', 'Message-ID': '<hook-1@example.com>' }, 'Hi'));
+    const { message } = (await first.json()) as { message: { conversationId: string } };
+    const jobsBefore = await t.deps.db.kysely
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const failing = () => Promise.reject(new Error('hook failed'));
+    t.deps.messageHooks = [...(t.deps.messageHooks ?? []), failing];
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const agent = await t.login('admin');
+      const reply = await t.request(`/api/conversations/${message.conversationId}/messages`, {
+        method: 'POST',
+        headers: agent.headers,
+        body: { type: 'outgoing', body: 'never stored' },
+      });
+      expect(reply.status).toBe(500);
+      expect(logged).toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+      t.deps.messageHooks = t.deps.messageHooks.filter((hook) => hook !== failing);
+    }
+    expect((await messagesOf(message.conversationId)).map((m) => m.body)).toEqual(['Hi']);
+    const jobsAfter = await t.deps.db.kysely
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(jobsAfter.n)).toBe(Number(jobsBefore.n));
+  });
+
+  it('starts the SMTP listener only when smtpPort is set, and removes its hook on stop', async () => {
+    const deps = { ...t.deps, config: { ...t.deps.config, smtpPort: 0, logLevel: 'silent' as const }, messageHooks: [] };
+    const stop = await emailModule.start?.(deps);
+    expect(deps.messageHooks).toHaveLength(1);
+    await stop?.();
+    expect(deps.messageHooks).toHaveLength(0);
+  });
+
+  it('documents the inbound route in the OpenAPI document', async () => {
+    const doc = (await (await t.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(doc.paths).toHaveProperty(['/api/channels/email/{inboxId}/inbound']);
   });
 
   it('sends nothing for replies in other channels', async () => {
