@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { DialogueRowSchema, describeIssue, MAX_TEXT_LENGTH } from '@tongli/shared';
+import { cutText, MAX_TURNS, parseJsonLine, resolveColumns as resolveSharedColumns, type InputDialogue } from '@tongli/shared';
 import type { Role } from '@tongli/engine';
 import { inputError } from '../errors.js';
 import { readLines, type TextSource } from './decode.js';
@@ -8,45 +8,10 @@ import { printable } from './printable.js';
 import { toRole } from './roles.js';
 import type { Skips } from './skips.js';
 
-/** A conversation as read from input, with the optional metadata exports carry. */
-export interface InputDialogue {
-  id: string;
-  /** Something the user should know about how this conversation was read (reported as a skip). */
-  note?: string;
-  agent?: string;
-  customerName?: string;
-  channel?: string;
-  turns: { role: Role; text: string }[];
-}
+export type { InputDialogue, ParsedLine } from '@tongli/shared';
+export { MAX_TURNS, parseJsonLine } from '@tongli/shared';
 
 export type InputFormat = 'jsonl' | 'csv';
-
-const COLUMN_ALIASES: Record<string, string[]> = {
-  conversation_id: [
-    'conversation_id',
-    'conversation',
-    'conversationid',
-    'dialogue_id',
-    'dialog_id',
-    'ticket_id',
-    'session_id',
-    'chat_id',
-    '会话id',
-    '会话编号',
-    '工单号',
-  ],
-  role: ['role', 'sender', 'from', 'author_type', 'speaker_role', '角色', '发送方'],
-  text: ['text', 'message', 'content', 'body', 'utterance', '内容', '文本', '消息'],
-  agent: ['agent', 'agent_name', 'agent_id', 'assignee', '坐席', '座席', '客服'],
-  customer: ['customer', 'customer_name', '客户', '客户姓名'],
-};
-
-/** The most messages of one conversation that are analysed (longer threads are cut, and the cut is reported). */
-export const MAX_TURNS = 2000;
-
-function cut(text: string): string {
-  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
-}
 
 /** Picks JSONL or CSV from the file name, else from the first character of the content. */
 export function guessFormat(name: string, firstChar: string | undefined): InputFormat {
@@ -88,7 +53,7 @@ class Grouper {
       );
       return flushed;
     }
-    this.current.turns.push({ role, text: cut(text) });
+    this.current.turns.push({ role, text: cutText(text) });
     return flushed;
   }
 
@@ -97,54 +62,6 @@ class Grouper {
     this.current = undefined;
     return last;
   }
-}
-
-export type ParsedLine =
-  | { kind: 'dialogue'; dialogue: InputDialogue }
-  | { kind: 'message'; id: string; role: Role; text: string; meta: { agent?: string; customer?: string } }
-  | { kind: 'error'; message: string };
-
-/** Parses one JSONL line: a whole conversation, or one message of a conversation, or why it is unusable. */
-export function parseJsonLine(name: string, line: number, text: string): ParsedLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'error', message: `${name}:${line}: not valid JSON (${(error as Error).message.split('\n')[0]})` };
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value) && !('turns' in value)) {
-    const row = value as Record<string, unknown>;
-    const id = row.conversation_id ?? row.conversation ?? row.dialogue_id;
-    const role = toRole(row.role);
-    if ((typeof id === 'string' || typeof id === 'number') && role && typeof row.text === 'string') {
-      const meta: { agent?: string; customer?: string } = {};
-      if (typeof row.agent === 'string') meta.agent = row.agent;
-      if (typeof row.customer === 'string') meta.customer = row.customer;
-      return { kind: 'message', id: String(id), role, text: row.text, meta };
-    }
-    return {
-      kind: 'error',
-      message: `${name}:${line}: expected a conversation {"id", "turns": [{"role", "text"}]} or a message {"conversation_id", "role", "text"}`,
-    };
-  }
-  const parsed = DialogueRowSchema.safeParse(value);
-  if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error)}` };
-  const row = parsed.data;
-  const turns: InputDialogue['turns'] = [];
-  const unknown = new Set<string>();
-  for (const t of row.turns) {
-    const role = toRole(t.role);
-    if (role) turns.push({ role, text: cut(t.text) });
-    else unknown.add(printable(String(t.role).slice(0, 40)));
-  }
-  if (turns.length === 0) return { kind: 'error', message: `${name}:${line}: no turn has a known role (customer or agent)` };
-  const dialogue: InputDialogue = { id: row.id, turns: turns.slice(0, MAX_TURNS) };
-  if (unknown.size > 0) dialogue.note = `${name}:${line}: turns with unknown role ${[...unknown].map((r) => `"${r}"`).join(', ')} left out`;
-  if (turns.length > MAX_TURNS) dialogue.note = `${name}:${line}: only the first ${MAX_TURNS} turns are analysed`;
-  if (row.agent) dialogue.agent = row.agent;
-  if (row.customer) dialogue.customerName = row.customer;
-  if (row.channel) dialogue.channel = row.channel;
-  return { kind: 'dialogue', dialogue };
 }
 
 // A "turns" key followed by a list; inside a JSON string the quotes would be escaped (\"turns\").
@@ -178,24 +95,13 @@ async function* readJsonl(source: TextSource, skips: Skips, raw: boolean): Async
 }
 
 function resolveColumns(header: string[], name: string): Record<string, number> {
-  const normalized = header.map((h) =>
-    h
-      .replace(/^\ufeff/, '')
-      .trim()
-      .toLowerCase(),
-  );
-  const found: Record<string, number> = {};
-  for (const [column, aliases] of Object.entries(COLUMN_ALIASES)) {
-    const index = normalized.findIndex((h) => aliases.includes(h));
-    if (index >= 0) found[column] = index;
-  }
-  const missing = ['conversation_id', 'role', 'text'].filter((c) => found[c] === undefined);
+  const { columns, missing, normalized } = resolveSharedColumns(header);
   if (missing.length > 0) {
     throw inputError(
       `${name}: missing column ${missing.join(', ')} (found: ${normalized.join(', ') || 'none'}); expected conversation_id, role, text`,
     );
   }
-  return found;
+  return columns;
 }
 
 async function* readCsv(source: TextSource, skips: Skips): AsyncGenerator<InputDialogue> {
