@@ -102,6 +102,8 @@ function presentEventData(event: PlatformEvent): unknown {
 
 function createAgentHub(deps: Deps): AgentHub {
   const connections = new Set<AgentConnection>();
+  /** Handlers still running; closing waits for them so no query outlives the database. */
+  const inflight = new Set<Promise<void>>();
   const recheckSessions = async (): Promise<void> => {
     for (const connection of connections) {
       if (!connection.sessionToken) continue;
@@ -113,7 +115,10 @@ function createAgentHub(deps: Deps): AgentHub {
   const server = createSocketServer({
     maxPayload: 256 * 1024,
     onHeartbeat: () => {
-      recheckSessions().catch(() => undefined);
+      const checked = recheckSessions()
+        .catch(() => undefined)
+        .finally(() => inflight.delete(checked));
+      inflight.add(checked);
     },
   });
 
@@ -203,9 +208,10 @@ function createAgentHub(deps: Deps): AgentHub {
     connections.add(connection);
     ws.on('close', () => connections.delete(connection));
     ws.on('message', (frame) => {
-      onMessage(connection, frame).catch(() =>
-        sendJson(ws, { type: 'error', code: 'internal_error', message: 'something went wrong on the server' }),
-      );
+      const handled = onMessage(connection, frame)
+        .catch(() => sendJson(ws, { type: 'error', code: 'internal_error', message: 'something went wrong on the server' }))
+        .finally(() => inflight.delete(handled));
+      inflight.add(handled);
     });
     sendJson(ws, { type: 'ready', user: { id: principal.id, name: principal.name, role: principal.role } });
   };
@@ -231,6 +237,7 @@ function createAgentHub(deps: Deps): AgentHub {
     close: async () => {
       unsubscribe();
       await server.close();
+      await Promise.allSettled([...inflight]);
     },
   };
 }

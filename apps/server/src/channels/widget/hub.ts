@@ -102,6 +102,8 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
  */
 export function createWidgetHub(deps: Deps): WidgetHub {
   const connections = new Set<WidgetConnection>();
+  /** Frame chains still running; closing waits for them so no write outlives the database. */
+  const inflight = new Set<Promise<void>>();
   const byConversation = new Map<string, Set<WidgetConnection>>();
   const byCustomer = new Map<string, Set<WidgetConnection>>();
   const send = (c: WidgetConnection, message: WidgetServerMessage): void => sendJson(c.ws, message);
@@ -279,7 +281,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
       }
       // Frames of one socket run one after another: hello before messages, acks in the order sent.
       c.pending++;
-      c.queue = c.queue
+      const queued = c.queue
         .then(() => handleFrame(c, message))
         .catch((error: unknown) => {
           const appError = toAppError(error);
@@ -288,7 +290,10 @@ export function createWidgetHub(deps: Deps): WidgetHub {
         })
         .finally(() => {
           c.pending--;
+          inflight.delete(queued);
         });
+      c.queue = queued;
+      inflight.add(queued);
     });
   };
 
@@ -326,6 +331,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
     close: async () => {
       unsubscribe();
       await server.close();
+      await Promise.allSettled([...inflight]);
     },
   };
 }
