@@ -5,6 +5,7 @@ import { widgetModule } from './channels/widget/index.js';
 import type { PlatformModule } from './platform.js';
 import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
+import { webModule } from './web/module.js';
 
 /**
  * Every feature module of the platform, mounted by `createPlatform`: channels, admin routes, realtime.
@@ -17,4 +18,5 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   agentSocketModule,
   customersModule,
   platformModule,
+  webModule,
 ];

@@ -1,0 +1,57 @@
+import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { ApiError } from './api/client.js';
+import { api } from './api/instance.js';
+import type { Me } from './api/types.js';
+import { usePath } from './components/use-path.js';
+import { useI18n } from './i18n/i18n.js';
+import { LoginScene } from './scenes/login-scene.js';
+
+const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
+
+type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me } | { state: 'failed'; message: string };
+
+/** Signs the user in (or finds the existing session) and shows the workspace. */
+export function App() {
+  const { language, t } = useI18n();
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const [path, navigate] = usePath();
+
+  const check = useCallback(() => {
+    setSession({ state: 'loading' });
+    api.me().then(
+      (me) => setSession({ state: 'signed-in', me }),
+      (error: unknown) =>
+        setSession(
+          error instanceof ApiError && error.status === 401
+            ? { state: 'signed-out' }
+            : { state: 'failed', message: error instanceof Error ? error.message : String(error) },
+        ),
+    );
+  }, []);
+  useEffect(check, [check]);
+
+  const logout = useCallback(() => {
+    api.logout().finally(() => setSession({ state: 'signed-out' }));
+  }, []);
+
+  let body;
+  if (session.state === 'loading') body = <Spin size="large" className="page-spinner" />;
+  else if (session.state === 'failed')
+    body = <Result status="error" title={t('app.error', { message: session.message })} extra={<a onClick={check}>{t('app.retry')}</a>} />;
+  else if (session.state === 'signed-out') body = <LoginScene onSignedIn={(me) => setSession({ state: 'signed-in', me })} />;
+  else
+    body = (
+      <Suspense fallback={<Spin size="large" className="page-spinner" />}>
+        <WorkspaceScene me={session.me} path={path} navigate={navigate} onLogout={logout} />
+      </Suspense>
+    );
+
+  return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#0e7c66', borderRadius: 6 } }}>
+      <AntApp>{body}</AntApp>
+    </ConfigProvider>
+  );
+}

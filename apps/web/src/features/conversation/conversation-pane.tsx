@@ -1,0 +1,159 @@
+import { Alert, App, Button, Select, Space, Spin, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { CustomerAnalysis } from '@tongli/engine';
+import { api } from '../../api/instance.js';
+import type { ConversationDetail, ConversationListItem, Priority } from '../../api/types.js';
+import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Composer } from '../composer/composer.js';
+import type { LoadedEngine } from '../composer/engine.js';
+import type { CoachContext } from '../composer/use-coach.js';
+import { CustomerPanel } from '../customer/customer-panel.js';
+import { EmotionTimeline } from './emotion-timeline.js';
+import { MessageItem } from './message-item.js';
+
+const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+/** One conversation: header with status and priority, emotion timeline, the thread, the composer and the customer. */
+export function ConversationPane({
+  id,
+  summary,
+  engine,
+  version,
+  onOpen,
+  onChanged,
+}: {
+  id: string;
+  summary: ConversationListItem | undefined;
+  engine: LoadedEngine | undefined;
+  /** Bumped by realtime events about this conversation: reload. */
+  version: number;
+  onOpen(id: string): void;
+  onChanged(): void;
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [detail, setDetail] = useState<ConversationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const thread = useRef<HTMLDivElement>(null);
+
+  const reload = useCallback(() => {
+    api.getConversation(id).then(
+      (d) => {
+        setDetail(d);
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, [id]);
+
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+  }, [id]);
+  useEffect(reload, [reload, version]);
+
+  const count = detail?.messages.length ?? 0;
+  useLayoutEffect(() => {
+    if (thread.current) thread.current.scrollTop = thread.current.scrollHeight;
+  }, [count, id]);
+
+  const customerName = summary?.customerName ?? '';
+  const context = useMemo<CoachContext>(() => {
+    const messages = detail?.messages ?? [];
+    const lastCustomer = messages.findLast((m) => m.type === 'incoming');
+    const analysis =
+      lastCustomer?.analysis?.role === 'customer' ? (lastCustomer.analysis.customer as unknown as CustomerAnalysis) : undefined;
+    return {
+      ...(lastCustomer ? { customer: lastCustomer.body } : {}),
+      ...(analysis && Array.isArray(analysis.signals) ? { customerAnalysis: analysis } : {}),
+      ...(customerName ? { customerName } : {}),
+      previousAgentTurns: messages
+        .filter((m) => m.type === 'outgoing')
+        .slice(-5)
+        .map((m) => m.body),
+    };
+  }, [detail, customerName]);
+
+  const send = useCallback(
+    async (body: string, type: 'outgoing' | 'note') => {
+      try {
+        const posted = await api.postMessage(id, body, type);
+        setDetail((d) => (d && !d.messages.some((m) => m.id === posted.id) ? { ...d, messages: [...d.messages, posted] } : d));
+        onChanged();
+        return true;
+      } catch (e) {
+        void message.error(t('composer.sendFailed', { message: e instanceof Error ? e.message : String(e) }));
+        return false;
+      }
+    },
+    [id, message, onChanged, t],
+  );
+
+  const change = async (patch: { status?: 'open' | 'resolved'; priority?: Priority }) => {
+    try {
+      const conversation = await api.updateConversation(id, patch);
+      setDetail((d) => (d ? { ...d, conversation } : d));
+      onChanged();
+    } catch (e) {
+      void message.error(t('app.error', { message: e instanceof Error ? e.message : String(e) }));
+    }
+  };
+
+  if (error) return <Alert type="error" showIcon title={t('app.error', { message: error })} className="pane-error" />;
+  if (!detail) return <Spin className="pane-spinner" />;
+  const { conversation, analysis } = detail;
+  const lastCustomer = detail.messages.findLast((m) => m.type === 'incoming')?.analysis;
+  return (
+    <div className="conversation-layout">
+      <section className="conversation" aria-label={conversation.subject || customerName}>
+        <header className="conversation-head">
+          <div className="conversation-title">
+            <Typography.Title level={4} className="conversation-name">
+              {customerName || '—'}
+            </Typography.Title>
+            <Typography.Text type="secondary" ellipsis className="conversation-subject">
+              {conversation.subject}
+            </Typography.Text>
+          </div>
+          <Space wrap size={6} className="conversation-facts">
+            {lastCustomer?.role === 'customer' && (
+              <EmotionBadge emotion={lastCustomer.customer.emotion} intensity={lastCustomer.customer.intensity} />
+            )}
+            <RiskTags risk={summary?.analysis?.risk} />
+            {analysis?.scorecard && (
+              <Tag>
+                {t('conversation.score')} {Math.round(analysis.scorecard.total)}
+              </Tag>
+            )}
+            <Select<Priority>
+              size="small"
+              aria-label={t('conversation.priority')}
+              value={conversation.priority}
+              onChange={(priority) => void change({ priority })}
+              options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+              popupMatchSelectWidth={false}
+            />
+            {conversation.status === 'resolved' ? (
+              <Button size="small" onClick={() => void change({ status: 'open' })}>
+                {t('conversation.reopen')}
+              </Button>
+            ) : (
+              <Button size="small" onClick={() => void change({ status: 'resolved' })}>
+                {t('conversation.resolve')}
+              </Button>
+            )}
+          </Space>
+        </header>
+        <EmotionTimeline trajectory={analysis?.trajectory ?? []} />
+        <div className="thread" ref={thread}>
+          {detail.messages.map((m) => (
+            <MessageItem key={m.id} message={m} customerName={customerName} engine={engine} />
+          ))}
+        </div>
+        <Composer engine={engine} context={context} onSend={send} />
+      </section>
+      <CustomerPanel customerId={conversation.customerId} customerName={customerName} currentId={conversation.id} onOpen={onOpen} />
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Empty, Skeleton, Tag } from 'antd';
+import { memo, useEffect, useRef, useState } from 'react';
+import type { ConversationListItem } from '../../api/types.js';
+import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
+import { colorOfEmotion, measureWaiting } from '../../components/emotion.js';
+import { useI18n } from '../../i18n/i18n.js';
+import type { Inbox } from './use-inbox.js';
+
+const ROW_HEIGHT = 84;
+const PRIORITY_COLORS = { urgent: 'red', high: 'orange', normal: undefined, low: undefined } as const;
+
+const InboxRow = memo(function InboxRow({
+  item,
+  selected,
+  now,
+  onOpen,
+}: {
+  item: ConversationListItem;
+  selected: boolean;
+  now: number;
+  onOpen(id: string): void;
+}) {
+  const { t } = useI18n();
+  const waiting = measureWaiting(item.waitingSince, now);
+  const emotion = item.analysis?.lastEmotion;
+  return (
+    <button
+      type="button"
+      className={`inbox-row ${selected ? 'inbox-row-selected' : ''}`}
+      style={{ borderLeftColor: colorOfEmotion(emotion) }}
+      onClick={() => onOpen(item.id)}
+      aria-current={selected ? 'true' : undefined}
+      data-conversation-id={item.id}
+    >
+      <div className="inbox-line">
+        <span className="inbox-name">{item.customerName || '—'}</span>
+        {item.priority !== 'normal' && item.priority !== 'low' && (
+          <Tag color={PRIORITY_COLORS[item.priority]} className="priority-tag">
+            {t(`priority.${item.priority}`)}
+          </Tag>
+        )}
+        <span className="inbox-waiting">
+          {waiting ? t('inbox.waiting', { value: waiting.value, unit: t(`unit.${waiting.unit}`) }) : ''}
+        </span>
+      </div>
+      <div className="inbox-preview">{item.lastMessage ?? t('inbox.noMessage')}</div>
+      <div className="inbox-line">
+        <EmotionBadge emotion={emotion} intensity={item.analysis?.lastIntensity} />
+        <RiskTags risk={item.analysis?.risk} />
+      </div>
+    </button>
+  );
+});
+
+/** The virtualised inbox: only the rows on screen exist in the DOM, pages load as they scroll into view. */
+export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selectedId: string | null; onOpen(id: string): void }) {
+  const { t } = useI18n();
+  const parent = useRef<HTMLDivElement>(null);
+  const count = inbox.total ?? 0;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  const { ensureRange } = inbox;
+  useEffect(() => {
+    if (count > 0) ensureRange(first, last);
+  }, [ensureRange, first, last, count]);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  if (inbox.total === 0) return <Empty className="inbox-empty" description={t('inbox.empty')} />;
+  return (
+    <div ref={parent} className="inbox-scroll" role="list" aria-label={t('inbox.title')}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((row) => {
+          const item = inbox.rowAt(row.index);
+          return (
+            <div
+              key={row.key}
+              role="listitem"
+              className="inbox-slot"
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
+            >
+              {item ? (
+                <InboxRow item={item} selected={item.id === selectedId} now={now} onOpen={onOpen} />
+              ) : (
+                <Skeleton active paragraph={{ rows: 1 }} title={false} className="inbox-skeleton" />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
