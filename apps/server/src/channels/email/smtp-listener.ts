@@ -30,6 +30,7 @@ export async function startSmtpListener(deps: Deps, options: { port: number; hos
     name: 'tongli',
     banner: 'Tongli mail intake',
     size: maxBytes,
+    maxClients: 100,
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
