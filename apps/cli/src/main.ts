@@ -5,8 +5,10 @@ import { runAnalyze } from './commands/analyze.js';
 import { runBench } from './commands/bench.js';
 import { runCoach } from './commands/coach.js';
 import { runEval } from './commands/evaluate.js';
+import { runImport } from './commands/import.js';
 import { parseTask, runPredict } from './commands/predict.js';
 import { runTrain } from './commands/train.js';
+import { runServe } from './commands/serve.js';
 
 const HELP = `tongli — empathy-first analysis of customer conversations (zh / en)
 
@@ -18,7 +20,10 @@ Usage:
   tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
   tongli train TASK FILE... --out MODEL.json [--map tasks.json] [--split train|all] [--epochs N] [--seed N] [--lang zh,en]
   tongli bench [--json] [--large N]
-  tongli serve                      (the platform server arrives in a later release)
+  tongli import FILE --url URL --token TOKEN --inbox INBOX_ID [--input-format jsonl|csv] [--quiet]
+                                    post a JSONL/CSV file to a Tongli server and wait for its analysis
+  tongli serve [--port 3000] [--host 127.0.0.1] [--data-dir ./.tongli] [--no-demo]
+                                    the platform on the embedded database (PostgreSQL with DATABASE_URL)
 
 Models: every command that analyses loads the shipped default models; add your own with --model FILE
 (repeatable; it wins for its task and language) or leave the defaults out with --no-default-models.
@@ -208,12 +213,52 @@ export async function main(argv: string[], io: Io): Promise<number> {
           io,
         );
       }
-      case 'serve':
-        throw new CliError(
-          'not_available',
-          'serve: the platform server is not part of this release yet; use analyze, coach, predict or eval',
-          1,
+      case 'import': {
+        const { values, positionals } = parse(rest, {
+          url: { type: 'string' },
+          token: { type: 'string' },
+          inbox: { type: 'string' },
+          'input-format': { type: 'string' },
+          wait: { type: 'string' },
+          quiet: { type: 'boolean', short: 'q' },
+        });
+        const file = positionals[0];
+        if (!file) throw usageError('import needs a FILE');
+        const token = (values.token as string | undefined) ?? process.env.TONGLI_TOKEN;
+        if (!values.url || !token || !values.inbox) throw usageError('import needs --url, --token (or TONGLI_TOKEN) and --inbox');
+        const inputFormat = values['input-format'] as string | undefined;
+        if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv')
+          throw usageError('--input-format must be jsonl or csv');
+        return await runImport(
+          {
+            file,
+            url: values.url as string,
+            token,
+            inbox: values.inbox as string,
+            ...(inputFormat ? { format: inputFormat } : {}),
+            waitSeconds: positiveInt(values.wait as string | undefined, '--wait', 600),
+            quiet: values.quiet === true,
+          },
+          io,
         );
+      }
+      case 'serve': {
+        const { values } = parse(rest, {
+          port: { type: 'string', short: 'p' },
+          host: { type: 'string' },
+          'data-dir': { type: 'string' },
+          'no-demo': { type: 'boolean' },
+        });
+        return await runServe(
+          {
+            ...(values.port !== undefined ? { port: positiveInt(values.port as string, '--port', 3000) } : {}),
+            ...(values.host ? { host: values.host as string } : {}),
+            ...(values['data-dir'] ? { dataDir: values['data-dir'] as string } : {}),
+            ...(values['no-demo'] ? { demo: false } : {}),
+          },
+          io,
+        );
+      }
       default:
         throw usageError(`unknown command "${command}"; run tongli --help`);
     }

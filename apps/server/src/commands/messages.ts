@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { json, type Message, type MessageType, type SenderType } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
-import { enqueueJob, type Executor } from '../repositories/jobs.js';
+import { enqueueJob, enqueueWebhookEvent, type Executor } from '../repositories/jobs.js';
 
 export interface PostMessageInput {
   conversationId: string;
@@ -15,7 +15,7 @@ export interface PostMessageInput {
   idempotencyKey?: string | undefined;
   emailMessageId?: string | undefined;
   metadata?: Record<string, unknown>;
-  /** For imports of history: when the message was originally sent. */
+  /** For imports of history: when the message was originally sent. History is not delivered to channels or webhooks. */
   createdAt?: Date | undefined;
 }
 
@@ -73,11 +73,11 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
       if (message.type === 'incoming' || message.type === 'outgoing') {
         await enqueueJob(trx, 'analyze_message', { messageId: message.id });
       }
-      await enqueueJob(trx, 'webhook_event', {
-        event: 'message.created',
-        data: { message_id: message.id, conversation_id: message.conversation_id },
-      });
-      for (const hook of deps.messageHooks ?? []) message = (await hook(trx, message, conversation)) ?? message;
+      // History (imports, the demo) is stored and analysed, but not delivered again nor announced to webhooks.
+      if (!input.createdAt) {
+        await enqueueWebhookEvent(trx, 'message.created', { message_id: message.id, conversation_id: message.conversation_id });
+        for (const hook of deps.messageHooks ?? []) message = (await hook(trx, message, conversation)) ?? message;
+      }
       return { message, conversation };
     });
   } catch (error) {
