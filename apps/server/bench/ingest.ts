@@ -1,0 +1,131 @@
+/**
+ * Ingest benchmark: a separate `tongli serve` process on PGlite and (with DATABASE_URL) PostgreSQL, loaded from this
+ * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
+ * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/database.js';
+import { freePort, prepareDatabase, processDatabase, startServerProcess, stopProcess } from '../src/testing/process.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '15' }, db: { type: 'string', default: 'both' }, json: { type: 'boolean' } },
+});
+const SECONDS = Number(values.seconds);
+const CONVERSATIONS = 200;
+const TEXTS = [
+  '快递三天了还没到，到底怎么回事？',
+  '我已经打了三次电话了，每次都让我等，太过分了！',
+  'The refund still has not arrived and nobody answers my emails.',
+  '谢谢，问题解决了，服务很好。',
+  'This is the third time I am explaining the same problem.',
+  '你们的客服态度太差了，我要投诉！',
+];
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(match?.[1] ?? 0) / 1024);
+}
+
+async function run(database: 'pglite' | 'postgres') {
+  const dir = mkdtempSync(join(tmpdir(), 'tongli-bench-'));
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const target = processDatabase(database === 'postgres' ? { url: process.env.DATABASE_URL ?? '', schema } : { dir });
+  const { token, inboxId } = await prepareDatabase(target);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const child = await startServerProcess(target.env, port);
+  const pid = child.pid ?? 0;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const conversations: string[] = [];
+  for (let i = 0; i < CONVERSATIONS; i++) {
+    const res = await fetch(`${origin}/api/conversations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inboxId, customer: { identities: [{ kind: 'external', value: `bench-${i}` }] } }),
+    });
+    conversations.push(((await res.json()) as { conversation: { id: string } }).conversation.id);
+  }
+  let n = 0;
+  const load = (options: Partial<autocannon.Options>) =>
+    autocannon({
+      url: origin,
+      connections: 32,
+      duration: SECONDS,
+      ...options,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            n++;
+            return {
+              ...request,
+              path: `/api/conversations/${conversations[n % CONVERSATIONS]}/messages`,
+              headers,
+              body: JSON.stringify({
+                type: 'incoming',
+                body: TEXTS[n % TEXTS.length],
+                idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
+              }),
+            };
+          },
+        },
+      ],
+    });
+  const pendingAnalyses = async (): Promise<number> =>
+    ((await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> }).jobs.analyze_message ?? 0;
+
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const max = await load({});
+  const ackSeconds = (performance.now() - t0) / 1000;
+  while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  const analysedSeconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuSeconds(pid);
+  const fixed = await load({ overallRate: 1000, connections: 64 });
+  while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  const result = {
+    database,
+    acknowledgedPerSec: Math.round(max.requests.average),
+    non2xx: max.non2xx + max.errors,
+    latencyP50Ms: max.latency.p50,
+    latencyP99Ms: max.latency.p99,
+    analysedPerSec: Math.round(max['2xx'] / analysedSeconds),
+    ackSeconds: Number(ackSeconds.toFixed(1)),
+    analysedSeconds: Number(analysedSeconds.toFixed(1)),
+    serverCpuCores: Number(((cpu1 - cpu0) / analysedSeconds).toFixed(2)),
+    at1000: {
+      achievedPerSec: Math.round(fixed.requests.average),
+      p50Ms: fixed.latency.p50,
+      p99Ms: fixed.latency.p99,
+      non2xx: fixed.non2xx + fixed.errors,
+    },
+    serverPeakRssMb: peakRssMb(pid),
+  };
+  await stopProcess(child);
+  if (database === 'postgres') {
+    const db = await openDatabase({ url: process.env.DATABASE_URL });
+    await db.execScript(`drop schema if exists ${schema} cascade`);
+    await db.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+const targets: ('pglite' | 'postgres')[] =
+  values.db === 'both' ? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']) : [values.db as 'pglite' | 'postgres'];
+const results = [];
+for (const database of targets) {
+  results.push(await run(database));
+  if (!values.json) console.error(JSON.stringify(results.at(-1)));
+}
+const report = { date: new Date().toISOString().slice(0, 10), cores: cpus().length, node: process.version, seconds: SECONDS, results };
+console.log(JSON.stringify(report, null, values.json ? 0 : 2));

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './db/database.js';
+import { DATABASES } from './testing/platform.js';
+import { freePort, prepareDatabase, processDatabase, startServerProcess, stopProcess } from './testing/process.js';
+
+const MESSAGES = 1000;
+const CONCURRENCY = 16;
+
+/**
+ * The acknowledgement contract under a crash: a client sends 1,000 messages with idempotency keys, retrying any it has
+ * no acknowledgement for; the server is killed with SIGKILL mid-burst and restarted. Every acknowledged message must be
+ * stored exactly once, and every message analysed.
+ */
+describe.each(DATABASES)('crash during a burst on %s', (database) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongli-crash-'));
+  const schema = `crash_${randomBytes(5).toString('hex')}`;
+  const base = process.env.DATABASE_URL;
+  const target = processDatabase(database === 'postgres' && base ? { url: base, schema } : { dir });
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    if (base && database === 'postgres') {
+      const db = await openDatabase({ url: base });
+      await db.execScript(`drop schema if exists ${schema} cascade`);
+      await db.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses and doubles nothing that was acknowledged', async () => {
+    const { token, inboxId } = await prepareDatabase(target);
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    child = await startServerProcess(target.env, port);
+    const created = await fetch(`${origin}/api/conversations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inboxId, customer: { identities: [{ kind: 'external', value: 'crash-1' }] } }),
+    });
+    const { conversation } = (await created.json()) as { conversation: { id: string } };
+
+    const acked = new Set<number>();
+    let killed = false;
+    const send = async (i: number): Promise<boolean> => {
+      try {
+        const res = await fetch(`${origin}/api/conversations/${conversation.id}/messages`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ type: 'incoming', body: `第${i}条：快递怎么还没到？ message ${i}`, idempotencyKey: `crash-${i}` }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (res.status === 201 || res.status === 200) acked.add(i);
+        return res.ok;
+      } catch {
+        return false;
+      }
+    };
+    // Client loop: keeps retrying every unacknowledged message until all are acknowledged.
+    const clientDone = (async () => {
+      for (let round = 0; acked.size < MESSAGES && round < 200; round++) {
+        const pending = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => !acked.has(i));
+        for (let start = 0; start < pending.length; start += CONCURRENCY) {
+          await Promise.all(pending.slice(start, start + CONCURRENCY).map(send));
+        }
+        if (acked.size < MESSAGES) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    // Kill the server mid-burst, then bring it back.
+    while (acked.size < MESSAGES / 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await stopProcess(child, 'SIGKILL');
+    killed = true;
+    child = await startServerProcess(target.env, port);
+    await clientDone;
+    expect(killed).toBe(true);
+    expect(acked.size).toBe(MESSAGES);
+
+    // Let the restarted server finish analysing, then stop it and look at the database directly.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const ready = (await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> };
+      if ((ready.jobs.analyze_message ?? 0) === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await stopProcess(child);
+    child = undefined;
+    const db = await target.open();
+    const rows = await db.kysely
+      .selectFrom('messages')
+      .select(['idempotency_key', sql<number>`count(*)`.as('n')])
+      .where('conversation_id', '=', conversation.id)
+      .groupBy('idempotency_key')
+      .execute();
+    expect(rows).toHaveLength(MESSAGES);
+    expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
+    const unanalysed = await db.kysely
+      .selectFrom('messages')
+      .leftJoin('message_analyses', 'message_analyses.message_id', 'messages.id')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('messages.conversation_id', '=', conversation.id)
+      .where('message_analyses.message_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(unanalysed.n)).toBe(0);
+    await db.close();
+  }, 240_000);
+});

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type Db } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { createApiToken } from '../repositories/sessions.js';
+
+const BIN = fileURLToPath(new URL('../../../cli/bin/tongli.js', import.meta.url));
+
+/** A TCP port free right now on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Where a separate server process keeps its data: a PGlite folder, or a PostgreSQL schema of DATABASE_URL. */
+export interface ProcessDatabase {
+  env: Record<string, string>;
+  open(): Promise<Db>;
+}
+
+export function processDatabase(target: { dir: string } | { url: string; schema: string }): ProcessDatabase {
+  if ('dir' in target) return { env: { TONGLI_DATA_DIR: target.dir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir: target.dir }) };
+  const url = `${target.url}${target.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${target.schema}`)}`;
+  return {
+    env: { DATABASE_URL: url },
+    open: async () => {
+      await (await openDatabase({ url: target.url, schema: target.schema })).close();
+      return openDatabase({ url });
+    },
+  };
+}
+
+/** Migrates the database and creates an admin API token and an API inbox for a client to use. */
+export async function prepareDatabase(database: ProcessDatabase): Promise<{ token: string; inboxId: string }> {
+  const db = await database.open();
+  try {
+    await migrate(db);
+    const { token } = await createApiToken(db.kysely, { name: 'load client', role: 'admin', createdBy: null });
+    const inbox = await db.kysely.insertInto('inboxes').values({ name: 'api', channel: 'api' }).returning('id').executeTakeFirstOrThrow();
+    return { token, inboxId: inbox.id };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Starts the built `tongli serve --no-demo` as a child process; resolves once it listens.
+ * @example
+ * const child = await startServerProcess(database.env, await freePort());
+ */
+export function startServerProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--no-demo', '--port', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onExit = (code: number | null): void => reject(new Error(`server exited (${code}): ${out.slice(-2000)}`));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('is running at')) {
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', onExit);
+  });
+}
+
+/** Stops a child process and waits for it to exit. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
