@@ -2,6 +2,7 @@ import { platformModule } from './admin/module.js';
 import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
+import { importsModule } from './imports/module.js';
 import type { PlatformModule } from './platform.js';
 import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
@@ -12,6 +13,7 @@ import { webModule } from './web/module.js';
  * Each lives in its own folder and exports one `PlatformModule`.
  */
 export const PLATFORM_MODULES: PlatformModule[] = [
+  importsModule,
   emailModule,
   qaModule,
   widgetModule,
