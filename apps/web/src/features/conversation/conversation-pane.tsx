@@ -53,10 +53,19 @@ export function ConversationPane({
   }, [id]);
   useEffect(reload, [reload, version]);
 
+  // Follow the newest message: on a new message, or on a refresh while the agent was reading the end of the thread.
   const count = detail?.messages.length ?? 0;
+  const seen = useRef({ count: 0, atEnd: true });
   useLayoutEffect(() => {
-    if (thread.current) thread.current.scrollTop = thread.current.scrollHeight;
-  }, [count, id]);
+    const el = thread.current;
+    if (!el) return;
+    if (count !== seen.current.count || seen.current.atEnd) el.scrollTop = el.scrollHeight;
+    seen.current = { count, atEnd: true };
+  }, [detail, count]);
+  const onThreadScroll = () => {
+    const el = thread.current;
+    if (el) seen.current.atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  };
 
   const customerName = summary?.customerName ?? '';
   const context = useMemo<CoachContext>(() => {
@@ -146,7 +155,7 @@ export function ConversationPane({
           </Space>
         </header>
         <EmotionTimeline trajectory={analysis?.trajectory ?? []} />
-        <div className="thread" ref={thread}>
+        <div className="thread" ref={thread} onScroll={onThreadScroll}>
           {detail.messages.map((m) => (
             <MessageItem key={m.id} message={m} customerName={customerName} engine={engine} />
           ))}
