@@ -33,6 +33,8 @@ const TYPING_EVERY_MS = 1500;
 const HELLO_WITHIN_MS = 20_000;
 /** Frames waiting behind a slow one; more means a misbehaving client. */
 const MAX_PENDING = 30;
+/** How long an inbox's settings (channel, identity secret, allowed origins) are reused for new sockets. */
+const INBOX_CACHE_MS = 5_000;
 /** Most messages replayed in a welcome. */
 const REPLAY_LIMIT = 200;
 
@@ -41,6 +43,8 @@ interface WidgetConnection {
   inboxId: string;
   identitySecret: string | undefined;
   openedAt: number;
+  /** Set when the hello frame arrives (its processing may wait behind a busy database). */
+  saidHello: boolean;
   visitor?: Visitor;
   /** Where the visitor's next message goes; undefined until one is open. */
   current?: ConversationScope;
@@ -114,7 +118,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
     maxPayload: 128 * 1024,
     onHeartbeat: () => {
       const now = Date.now();
-      for (const c of connections) if (!c.visitor && now - c.openedAt > HELLO_WITHIN_MS) c.ws.close(4408, 'hello expected');
+      for (const c of connections) if (!c.saidHello && now - c.openedAt > HELLO_WITHIN_MS) c.ws.close(4408, 'hello expected');
     },
   });
 
@@ -260,6 +264,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
       inboxId: inbox.id,
       identitySecret: typeof secret === 'string' && secret !== '' ? secret : undefined,
       openedAt: Date.now(),
+      saidHello: false,
       conversations: new Set(),
       allowMessage: createRateLimit(MESSAGE_BURST, MESSAGES_PER_SECOND),
       lastTyping: 0,
@@ -272,6 +277,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
       const parsed = parseFrame(WidgetClientMessageSchema, frame);
       if ('error' in parsed) return fail(c, 'invalid_message', parsed.error);
       const message = parsed.value;
+      if (message.type === 'hello') c.saidHello = true;
       if (message.type === 'message' && !c.allowMessage()) {
         return fail(c, 'rate_limited', 'too many messages; wait a moment and send again', message.clientId);
       }
@@ -297,6 +303,22 @@ export function createWidgetHub(deps: Deps): WidgetHub {
     });
   };
 
+  // A reconnect storm (say, after a deploy) asks for the same few inboxes thousands of times: keep them briefly.
+  const inboxes = new Map<
+    string,
+    { at: number; row: Promise<{ id: string; channel: string; settings: Record<string, unknown> } | undefined> }
+  >();
+  const loadInbox = (id: string) => {
+    const now = Date.now();
+    const cached = inboxes.get(id);
+    if (cached && now - cached.at < INBOX_CACHE_MS) return cached.row;
+    if (inboxes.size > 1000) inboxes.clear();
+    const row = deps.db.kysely.selectFrom('inboxes').select(['id', 'channel', 'settings']).where('id', '=', id).executeTakeFirst();
+    inboxes.set(id, { at: now, row });
+    row.catch(() => inboxes.delete(id));
+    return row;
+  };
+
   const allowedOrigin = (settings: Record<string, unknown>, origin: string | undefined): boolean => {
     const allowed = settings.allowedOrigins;
     if (!Array.isArray(allowed) || allowed.length === 0 || origin === undefined) return true;
@@ -312,11 +334,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
         rejectUpgrade(socket, 400, 'invalid_input', 'inbox: a web inbox id is required');
         return true;
       }
-      deps.db.kysely
-        .selectFrom('inboxes')
-        .select(['id', 'channel', 'settings'])
-        .where('id', '=', inboxId.data)
-        .executeTakeFirst()
+      loadInbox(inboxId.data)
         .then((inbox) => {
           if (!inbox || inbox.channel !== 'web') return rejectUpgrade(socket, 404, 'not_found', 'inbox not found');
           if (!allowedOrigin(inbox.settings, request.headers.origin)) {
