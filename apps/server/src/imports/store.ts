@@ -75,8 +75,16 @@ export async function storeDialogue(
         .values(rows.slice(i, i + INSERT_CHUNK))
         .returning('id')
         .execute();
-      for (const { id } of ids)
-        await enqueueJob(trx, 'analyze_message', { messageId: id, importBatchId: batchId, conversationId: conversation.id });
+      // One insert for the chunk's analysis jobs (the outbox, in the same transaction as the messages).
+      await trx
+        .insertInto('jobs')
+        .values(
+          ids.map(({ id }) => ({
+            kind: 'analyze_message',
+            payload: json({ messageId: id, importBatchId: batchId, conversationId: conversation.id }),
+          })),
+        )
+        .execute();
     }
     if (dialogue.turns.some((t) => t.role === 'agent')) await enqueueJob(trx, 'evaluate_conversation', { conversationId: conversation.id });
     return null;
