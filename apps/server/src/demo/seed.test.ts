@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
 import { DemoDataSchema, loadDemoData } from './demo-data.js';
 import raw from './scenarios.json' with { type: 'json' };
+import { createRandom } from '@tongli/engine';
+import { planConversations } from './plan.js';
 import { seedDemo, type DemoCredentials } from './seed.js';
 
 const NOW = new Date('2025-03-14T09:00:00Z');
-const CONVERSATIONS = 60;
+/** The default size of the demo. */
+const CONVERSATIONS = 300;
 const ALERT_SIGNALS = ['abuse', 'threat', 'self_harm', 'escalation_threat'];
 
 describe('demo scenarios', () => {
@@ -25,16 +28,41 @@ describe('demo scenarios', () => {
   });
 });
 
+describe('demo plan', () => {
+  it('is the same for the same seed and differs for another', () => {
+    const data = loadDemoData();
+    const texts = (seed: number): string[] =>
+      planConversations(data, createRandom(seed), NOW, 40).flatMap((c) => c.messages.map((m) => `${m.at.toISOString()} ${m.text}`));
+    expect(texts(1)).toEqual(texts(1));
+    expect(texts(2)).not.toEqual(texts(1));
+  });
+
+  it('fills the variables of agent replies with names', () => {
+    const plans = planConversations(loadDemoData(), createRandom(3), NOW, 100);
+    const texts = plans.flatMap((c) => c.messages.map((m) => m.text));
+    expect(texts.some((t) => t.includes('{{'))).toBe(false);
+    const zhAddressed = plans.filter((c) => c.lang === 'zh').flatMap((c) => c.messages.map((m) => m.text));
+    expect(zhAddressed.some((t) => /^[\u4e00-\u9fff](女士|先生)，/.test(t))).toBe(true);
+  });
+});
+
 describe.each(DATABASES)('seedDemo on %s', (database) => {
   let t: TestPlatform;
   let credentials: DemoCredentials | undefined;
+  let seconds = 0;
 
   beforeAll(async () => {
     t = await createTestPlatform(database);
-    credentials = await seedDemo(t.deps, { conversations: CONVERSATIONS, seed: 7, now: NOW });
+    const started = performance.now();
+    credentials = await seedDemo(t.deps, { now: NOW });
     await t.runner.drain();
+    seconds = (performance.now() - started) / 1000;
   }, 120_000);
   afterAll(async () => t.close());
+
+  it('seeds the default 300 conversations, analysed, in well under a minute (target: 20 s on two busy cores)', () => {
+    expect(seconds).toBeLessThan(60);
+  });
 
   it('seeds once: a second run does nothing', async () => {
     const before = await count(t, 'conversations');

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createRandom } from '@tongli/engine';
-import { createConversation } from '../commands/conversations.js';
-import { postMessage } from '../commands/messages.js';
-import { json, type Channel, type Priority, type Role } from '../db/schema.js';
+import { createRandom, type Guidelines } from '@tongli/engine';
+import { json, type Channel, type Role } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import type { IdentityInput } from '../repositories/customers.js';
-import { enqueueJob } from '../repositories/jobs.js';
+import type { Executor } from '../repositories/jobs.js';
 import { createTeam, createUser } from '../repositories/users.js';
-import { loadDemoData, type DemoData, type Scenario } from './demo-data.js';
+import { loadDemoData, type DemoData } from './demo-data.js';
+import { buildHistory, insertHistory } from './history.js';
+import { planConversations } from './plan.js';
 
 /** One demo sign-in, printed at start so a newcomer can log in. */
 export interface DemoUser {
@@ -27,408 +26,112 @@ export interface SeedDemoOptions {
   now?: Date;
 }
 
-type Lang = 'zh' | 'en';
-type Random = () => number;
-
-const DAY = 86_400_000;
-const MINUTE = 60_000;
-const SPAN_DAYS = 14;
-/** Share of Chinese conversations. */
-const ZH_SHARE = 2 / 3;
-/** Conversations per customer: this share of conversations come from customers seen before. */
-const REPEAT_SHARE = 0.3;
-const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
-const CHANNELS: Record<Lang, [Channel, number][]> = {
-  zh: [
-    ['web', 0.5],
-    ['email', 0.2],
-    ['api', 0.15],
-    ['import', 0.15],
-  ],
-  en: [
-    ['web', 0.55],
-    ['email', 0.3],
-    ['api', 0.15],
-  ],
-};
-
-interface DemoCustomer {
-  index: number;
-  lang: Lang;
-  name: string;
-  /** How agents address them ({{customer.name}}). */
-  address: string;
-  phone?: string;
-  email: string;
-  visitor: string;
-}
-
-interface PlannedMessage {
-  kind: 'incoming' | 'outgoing';
-  text: string;
-  at: Date;
-}
-
-interface PlannedConversation {
-  customer: DemoCustomer;
-  /** False for the customer's first conversation (it carries all their identities). */
-  repeat: boolean;
-  lang: Lang;
-  scenario: Scenario;
-  channel: Channel;
-  team: string;
-  assignee: string | null;
-  status: 'open' | 'pending' | 'resolved';
-  priority: Priority;
-  tags: string[];
-  createdAt: Date;
-  messages: PlannedMessage[];
-}
-
 /**
  * Fills an empty database with a demo organisation: staff of every role (random passwords, returned for printing),
  * teams, inboxes of every channel, canned replies, guidelines, customers and a fortnight of zh/en conversations
- * built from `scenarios.json`. Does nothing and returns `undefined` when the database already has users. Analyses
- * and auto evaluations are queued in the outbox: drain the job runner afterwards.
+ * built from `scenarios.json`, already analysed and (when resolved) auto-evaluated. Does nothing and returns
+ * `undefined` when the database already has users. Everything is written in one transaction, so a failed seed
+ * leaves the database empty and the next start tries again.
  * @example
  * const credentials = await seedDemo(platform.deps);
- * await platform.runner.drain();
+ * for (const user of credentials ?? []) console.log(user.role, user.email, user.password);
  */
 export async function seedDemo(deps: Deps, options: SeedDemoOptions = {}): Promise<DemoCredentials | undefined> {
   const data = loadDemoData();
-  if (await hasUsers(deps)) return undefined;
-  const organisation = await seedOrganisation(deps, data);
-  if (!organisation) return undefined;
-  deps.engine.applyGuidelines(data.guidelines);
-
-  const random = createRandom(options.seed ?? 20240601);
-  const now = options.now ?? new Date();
-  const plans = planConversations(data, random, now, options.conversations ?? 300);
-  for (const plan of plans) await seedConversation(deps, data, organisation, plan);
-  deps.wakeJobs();
-  return organisation.credentials;
+  if (await hasUsers(deps.db.kysely)) return undefined;
+  const plans = planConversations(data, createRandom(options.seed ?? 20240601), options.now ?? new Date(), options.conversations ?? 300);
+  try {
+    return await deps.db.kysely.transaction().execute(async (trx) => {
+      // Another process may have seeded since the check above.
+      if (await hasUsers(trx)) return undefined;
+      const organisation = await insertOrganisation(trx, data);
+      // The history is analysed with the organisation's guidelines, as stored (so the lexicon hash matches the
+      // one the platform computes at its next start, and nothing is re-analysed).
+      deps.engine.applyGuidelines(organisation.guidelines);
+      await insertHistory(trx, buildHistory(deps, organisation, plans));
+      return organisation.credentials;
+    });
+  } catch (error) {
+    const latest = await deps.db.kysely.selectFrom('guidelines').select('content').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    deps.engine.applyGuidelines(latest?.content as Guidelines | undefined);
+    throw error;
+  }
 }
 
-async function hasUsers(deps: Deps): Promise<boolean> {
-  return (await deps.db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+async function hasUsers(db: Executor): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
-interface SeededOrganisation {
+export interface SeededOrganisation {
   credentials: DemoCredentials;
+  /** The guidelines as the database returns them (jsonb orders keys its own way). */
+  guidelines: Guidelines;
   teams: Map<string, string>;
   users: Map<string, { id: string; name: string }>;
   inboxes: Map<string, { id: string; channel: Channel; team: string | null }>;
 }
 
-/** Staff, teams, inboxes, canned replies and guidelines in one transaction (undefined if users appeared meanwhile). */
-async function seedOrganisation(deps: Deps, data: DemoData): Promise<SeededOrganisation | undefined> {
+/** Staff, teams, inboxes, canned replies and guidelines (version 1). */
+async function insertOrganisation(trx: Executor, data: DemoData): Promise<SeededOrganisation> {
   const { organisation } = data;
-  return deps.db.kysely.transaction().execute(async (trx) => {
-    // Another process may have seeded between the check and this transaction.
-    if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) return undefined;
-    const teams = new Map<string, string>();
-    for (const team of organisation.teams) teams.set(team.key, (await createTeam(trx, team.name)).id);
-    const credentials: DemoCredentials = [];
-    const users = new Map<string, { id: string; name: string }>();
-    for (const member of organisation.staff) {
-      const email = `${member.key}@${organisation.emailDomain}`;
-      const password = randomBytes(12).toString('base64url');
-      const user = await createUser(trx, {
-        email,
-        name: member.name,
-        role: member.role,
-        password,
-        locale: member.locale,
-        teamIds: member.teams.map((key) => teams.get(key) ?? ''),
-        ...(member.skills ? { skills: member.skills } : {}),
-      });
-      users.set(member.key, { id: user.id, name: member.name });
-      credentials.push({ email, password, role: member.role, name: member.name });
-    }
-    const inboxes = new Map<string, { id: string; channel: Channel; team: string | null }>();
-    for (const inbox of organisation.inboxes) {
-      const row = await trx
-        .insertInto('inboxes')
-        .values({
-          name: inbox.name,
-          channel: inbox.channel,
-          team_id: inbox.team ? (teams.get(inbox.team) ?? null) : null,
-          settings: json(inbox.settings),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      inboxes.set(inbox.key, { id: row.id, channel: inbox.channel, team: inbox.team });
-    }
-    const admin = organisation.staff.find((s) => s.role === 'admin');
-    const adminId = admin ? (users.get(admin.key)?.id ?? null) : null;
-    if (data.cannedReplies.length > 0) {
-      await trx
-        .insertInto('canned_replies')
-        .values(
-          data.cannedReplies.map((r) => ({ short_code: r.shortCode, title: r.title, body: r.body, locale: r.locale, created_by: adminId })),
-        )
-        .execute();
-    }
-    await trx
-      .insertInto('guidelines')
-      .values({ content: json(data.guidelines), updated_by: adminId })
-      .execute();
-    return { credentials, teams, users, inboxes };
-  });
-}
-
-function pick<T>(random: Random, list: readonly T[]): T {
-  const item = list[Math.floor(random() * list.length)];
-  if (item === undefined) throw new Error('tongli: demo data has an empty list');
-  return item;
-}
-
-function pickWeighted<T>(random: Random, items: readonly (readonly [T, number])[]): T {
-  const total = items.reduce((sum, [, weight]) => sum + weight, 0);
-  let roll = random() * total;
-  for (const [item, weight] of items) {
-    roll -= weight;
-    if (roll < 0) return item;
-  }
-  return pick(random, items)[0];
-}
-
-function between(random: Random, low: number, high: number): number {
-  return low + random() * (high - low);
-}
-
-function createCustomer(data: DemoData, random: Random, index: number): DemoCustomer {
-  const { names } = data;
-  const lang: Lang = random() < ZH_SHARE ? 'zh' : 'en';
-  const visitor = `v_${Math.floor(random() * 0xffffffff)
-    .toString(16)
-    .padStart(8, '0')}`;
-  if (lang === 'zh') {
-    const surname = pick(random, names.zhSurnames);
-    const title = random() < 0.5 ? names.zhTitles.female : names.zhTitles.male;
-    const prefix = pick(random, ['135', '136', '138', '139', '150', '158', '177', '186', '188', '199']);
-    const phone = `${prefix}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
-    return {
-      index,
-      lang,
-      name: surname + pick(random, names.zhGiven),
-      address: surname + title,
-      phone,
-      email: `c${1000 + index}${Math.floor(random() * 90 + 10)}@example.com`,
-      visitor,
-    };
-  }
-  const first = pick(random, names.enFirst);
-  const last = pick(random, names.enLast);
-  return {
-    index,
-    lang,
-    name: `${first} ${last}`,
-    address: first,
-    email: `${first}.${last}${index}@example.org`.toLowerCase(),
-    visitor,
-  };
-}
-
-/** A fortnight of conversations, oldest first; pure given the generator, so the demo is the same every time. */
-function planConversations(data: DemoData, random: Random, now: Date, count: number): PlannedConversation[] {
-  const customerCount = Math.max(1, Math.round(count * (1 - REPEAT_SHARE)));
-  const customers = Array.from({ length: customerCount }, (_, i) => createCustomer(data, random, i));
-  // The first customers come back: repeat contacts, across channels.
-  const owners = customers.map((c) => c);
-  const regulars = customers.slice(0, Math.max(1, Math.ceil(customerCount * 0.4)));
-  while (owners.length < count) owners.push(pick(random, regulars));
-  const scenarios = data.scenarios.map((s) => [s, s.weight] as const);
-
-  const starts = owners.map((customer) => ({ customer, at: now.getTime() - Math.pow(random(), 1.3) * SPAN_DAYS * DAY }));
-  starts.sort((a, b) => a.at - b.at);
-  const history = new Map<number, { channel: Channel; scenario: Scenario }>();
-  return starts.map(({ customer, at }) => {
-    const before = history.get(customer.index);
-    const lang = customer.lang;
-    let channel = pickWeighted(random, CHANNELS[lang]);
-    if (before && channel === before.channel)
-      channel = pickWeighted(
-        random,
-        CHANNELS[lang].filter(([c]) => c !== before.channel),
-      );
-    const scenario = before && random() < 0.5 ? before.scenario : pickWeighted(random, scenarios);
-    history.set(customer.index, { channel, scenario });
-    return planConversation(data, random, now, {
-      customer,
-      lang,
-      scenario,
-      channel,
-      repeat: before !== undefined,
-      createdAt: new Date(at),
-    });
-  });
-}
-
-function teamFor(data: DemoData, scenario: Scenario, lang: Lang): string {
-  if (data.organisation.teams.find((t) => t.key === scenario.team)?.languages.includes(lang)) return scenario.team;
-  const team = data.organisation.teams.find((t) => t.languages.includes(lang));
-  if (!team) throw new Error(`tongli: no demo team handles ${lang}`);
-  return team.key;
-}
-
-/** Minutes before the next message, by channel (email is slow, an imported call is a matter of seconds). */
-function delay(random: Random, channel: Channel, who: 'agent' | 'customer', skill: number): number {
-  const [low, high] =
-    channel === 'email' ? [30, 480] : channel === 'import' ? [0.2, 1.5] : channel === 'api' ? [3, 60] : who === 'agent' ? [1, 25] : [1, 10];
-  const slowness = who === 'agent' ? 1.6 - skill : 1;
-  return between(random, low, high) * slowness * MINUTE;
-}
-
-function planConversation(
-  data: DemoData,
-  random: Random,
-  now: Date,
-  base: Pick<PlannedConversation, 'customer' | 'lang' | 'scenario' | 'channel' | 'repeat' | 'createdAt'>,
-): PlannedConversation {
-  const { scenario, lang, channel, customer } = base;
-  const team = teamFor(data, scenario, lang);
-  const agents = data.organisation.staff.filter((s) => s.role === 'agent' && s.teams.includes(team));
-  const agent = pick(random, agents);
-  const skill = agent.skill ?? 0.5;
-  const fill = (text: string): string =>
-    text
-      .replaceAll('{{customer.name}}', customer.address)
-      .replaceAll('{{agent.name}}', lang === 'en' ? (agent.name.split(' ')[0] ?? agent.name) : agent.name);
-  const say = (variants: Scenario['customer']['opening']): string => fill(pick(random, variants[lang]));
-
-  const firstGood = random() < skill;
-  let opening = say(scenario.customer.opening);
-  if (base.repeat && random() < 0.6) opening = `${pick(random, data.repeatOpeners[lang])}${lang === 'en' ? ' ' : ''}${opening}`;
-  const script: { kind: 'incoming' | 'outgoing'; text: string }[] = [
-    { kind: 'incoming', text: opening },
-    { kind: 'outgoing', text: say(firstGood ? scenario.agent.good : scenario.agent.poor) },
-    { kind: 'incoming', text: say(firstGood ? scenario.customer.calmer : scenario.customer.angrier) },
-  ];
-  let satisfied = firstGood;
-  if (!firstGood) {
-    // A poor first reply needs a second one; a good one wins the customer back.
-    satisfied = random() < skill;
-    script.push({ kind: 'outgoing', text: say(satisfied ? scenario.agent.good : scenario.agent.poor) });
-  }
-  const closingGood = random() < skill;
-  script.push({ kind: 'outgoing', text: say(closingGood ? scenario.agent.closingGood : scenario.agent.closingPoor) });
-  script.push({ kind: 'incoming', text: say(satisfied && closingGood ? scenario.customer.thanks : scenario.customer.curt) });
-
-  // Recent conversations are often still in progress; older ones are mostly resolved.
-  const ageDays = (now.getTime() - base.createdAt.getTime()) / DAY;
-  const roll = random();
-  const intended =
-    ageDays < 2
-      ? roll < 0.35
-        ? 'open'
-        : roll < 0.6
-          ? 'pending'
-          : 'resolved'
-      : roll < 0.05
-        ? 'open'
-        : roll < 0.15
-          ? 'pending'
-          : 'resolved';
-  let length = script.length;
-  if (intended === 'open') length = random() < 0.4 ? 1 : 3;
-  if (intended === 'pending') length = firstGood ? 2 : 4;
-
-  const messages: PlannedMessage[] = [];
-  let at = base.createdAt.getTime();
-  const latest = now.getTime() - MINUTE;
-  for (const [i, line] of script.slice(0, length).entries()) {
-    if (i > 0) at += delay(random, channel, line.kind === 'outgoing' ? 'agent' : 'customer', skill);
-    if (at > latest) break;
-    messages.push({ kind: line.kind, text: line.text, at: new Date(at) });
-  }
-  const complete = messages.length === script.length;
-  const status = complete && intended === 'resolved' ? 'resolved' : messages.at(-1)?.kind === 'outgoing' ? 'pending' : 'open';
-  const angry = !firstGood || (scenario.signals?.length ?? 0) > 0;
-  const rank = PRIORITIES.indexOf(scenario.priority) + (angry && random() < 0.4 ? 1 : 0);
-  return {
-    ...base,
-    team,
-    assignee: messages.length > 1 ? agent.key : null,
-    status,
-    priority: PRIORITIES[Math.min(rank, PRIORITIES.length - 1)] ?? scenario.priority,
-    tags: [...scenario.tags, ...(base.repeat ? ['repeat-contact'] : []), lang],
-    messages,
-  };
-}
-
-function identitiesFor(plan: PlannedConversation): IdentityInput[] {
-  const { customer } = plan;
-  const all: IdentityInput[] = [
-    { kind: 'visitor', value: customer.visitor },
-    { kind: 'email', value: customer.email },
-    ...(customer.phone ? [{ kind: 'phone' as const, value: customer.phone }] : []),
-  ];
-  if (!plan.repeat) return all;
-  const byChannel: Record<Channel, IdentityInput> = {
-    web: { kind: 'visitor', value: customer.visitor },
-    email: { kind: 'email', value: customer.email },
-    api: customer.phone ? { kind: 'phone', value: customer.phone } : { kind: 'email', value: customer.email },
-    import: customer.phone ? { kind: 'phone', value: customer.phone } : { kind: 'email', value: customer.email },
-  };
-  return [byChannel[plan.channel]];
-}
-
-async function seedConversation(deps: Deps, data: DemoData, organisation: SeededOrganisation, plan: PlannedConversation): Promise<void> {
-  const inboxKey = plan.channel === 'web' ? `web_${plan.team}` : plan.channel;
-  const inbox = organisation.inboxes.get(inboxKey) ?? [...organisation.inboxes.values()].find((i) => i.channel === plan.channel);
-  if (!inbox) throw new Error(`tongli: the demo has no ${plan.channel} inbox`);
-  const agent = plan.assignee ? organisation.users.get(plan.assignee) : undefined;
-  const customerLocale = plan.lang === 'zh' ? 'zh-CN' : 'en';
-  const conversation = await createConversation(deps, {
-    inboxId: inbox.id,
-    customer: { name: plan.customer.name, locale: customerLocale, identities: identitiesFor(plan) },
-    subject: plan.scenario.subject[plan.lang],
-    teamId: organisation.teams.get(plan.team) ?? null,
-    assigneeId: agent?.id ?? null,
-    priority: plan.priority,
-    tags: plan.tags,
-    createdAt: plan.createdAt,
-  });
-  for (const message of plan.messages) {
-    await postMessage(deps, {
-      conversationId: conversation.id,
-      type: message.kind,
-      senderType: message.kind === 'incoming' ? 'customer' : 'agent',
-      senderId: message.kind === 'incoming' ? conversation.customer_id : (agent?.id ?? null),
-      body: message.text,
-      createdAt: message.at,
-      metadata: { demo: plan.scenario.id },
-    });
-  }
-  const last = plan.messages.at(-1)?.at ?? plan.createdAt;
-  const resolvedAt = new Date(last.getTime() + MINUTE / 2);
-  await deps.db.kysely.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('conversations')
-      .set({
-        // History: the clocks are those of the messages, not of the seeding.
-        status: plan.status,
-        updated_at: plan.status === 'resolved' ? resolvedAt : last,
-        ...(plan.status === 'resolved' ? { resolved_at: resolvedAt, waiting_since: null } : {}),
+  const teams = new Map<string, string>();
+  for (const team of organisation.teams) teams.set(team.key, (await createTeam(trx, team.name)).id);
+  const accounts = organisation.staff.map((member) => ({
+    member,
+    email: `${member.key}@${organisation.emailDomain}`,
+    password: randomBytes(12).toString('base64url'),
+  }));
+  // Hashing (scrypt) is the slow part: the users are created side by side.
+  const users = new Map(
+    await Promise.all(
+      accounts.map(async ({ member, email, password }) => {
+        const user = await createUser(trx, {
+          email,
+          name: member.name,
+          role: member.role,
+          password,
+          locale: member.locale,
+          teamIds: member.teams.map((key) => teams.get(key) ?? ''),
+          ...(member.skills ? { skills: member.skills } : {}),
+        });
+        return [member.key, { id: user.id, name: member.name }] as const;
+      }),
+    ),
+  );
+  const credentials: DemoCredentials = accounts.map(({ member, email, password }) => ({
+    email,
+    password,
+    role: member.role,
+    name: member.name,
+  }));
+  const inboxes = new Map<string, { id: string; channel: Channel; team: string | null }>();
+  for (const inbox of organisation.inboxes) {
+    const row = await trx
+      .insertInto('inboxes')
+      .values({
+        name: inbox.name,
+        channel: inbox.channel,
+        team_id: inbox.team ? (teams.get(inbox.team) ?? null) : null,
+        settings: json(inbox.settings),
       })
-      .where('id', '=', conversation.id)
-      .execute();
-    // The same follow-up work `updateConversation` queues on resolve: the auto evaluation and the webhook.
-    if (plan.status === 'resolved') {
-      await enqueueJob(trx, 'evaluate_conversation', { conversationId: conversation.id });
-      await enqueueJob(trx, 'webhook_event', { event: 'conversation.resolved', data: { conversation_id: conversation.id } });
-    }
-  });
-  if (plan.status === 'resolved') {
-    await postMessage(deps, {
-      conversationId: conversation.id,
-      type: 'activity',
-      senderType: 'system',
-      senderId: agent?.id ?? null,
-      body: 'status:resolved',
-      metadata: { by: agent?.name ?? data.organisation.staff[0]?.name ?? 'system', changes: ['status:resolved'] },
-      createdAt: resolvedAt,
-    });
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    inboxes.set(inbox.key, { id: row.id, channel: inbox.channel, team: inbox.team });
   }
+  const admin = organisation.staff.find((s) => s.role === 'admin');
+  const adminId = admin ? (users.get(admin.key)?.id ?? null) : null;
+  if (data.cannedReplies.length > 0) {
+    await trx
+      .insertInto('canned_replies')
+      .values(
+        data.cannedReplies.map((r) => ({ short_code: r.shortCode, title: r.title, body: r.body, locale: r.locale, created_by: adminId })),
+      )
+      .execute();
+  }
+  const guidelines = await trx
+    .insertInto('guidelines')
+    .values({ content: json(data.guidelines), updated_by: adminId })
+    .returning('content')
+    .executeTakeFirstOrThrow();
+  return { credentials, guidelines: guidelines.content as Guidelines, teams, users, inboxes };
 }
