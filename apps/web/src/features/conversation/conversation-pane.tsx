@@ -1,5 +1,5 @@
 import { Alert, App, Button, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerAnalysis } from '@tongli/engine';
 import { api } from '../../api/instance.js';
 import type { ConversationDetail, ConversationListItem, Priority } from '../../api/types.js';
@@ -9,8 +9,10 @@ import { Composer } from '../composer/composer.js';
 import type { LoadedEngine } from '../composer/engine.js';
 import type { CoachContext } from '../composer/use-coach.js';
 import { CustomerPanel } from '../customer/customer-panel.js';
-import { EmotionTimeline } from './emotion-timeline.js';
 import { MessageItem } from './message-item.js';
+
+// ECharts is half a megabyte: the chart loads after the thread is on screen.
+const EmotionTimeline = lazy(() => import('./emotion-timeline.js').then((m) => ({ default: m.EmotionTimeline })));
 
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
@@ -154,7 +156,9 @@ export function ConversationPane({
             )}
           </Space>
         </header>
-        <EmotionTimeline trajectory={analysis?.trajectory ?? []} />
+        <Suspense fallback={<div className="timeline" />}>
+          <EmotionTimeline trajectory={analysis?.trajectory ?? []} />
+        </Suspense>
         <div className="thread" ref={thread} onScroll={onThreadScroll}>
           {detail.messages.map((m) => (
             <MessageItem key={m.id} message={m} customerName={customerName} engine={engine} />
