@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Booleans come from the environment as strings (`true`, `0`, `yes`…) and from code as booleans. */
+const flag = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
+
 const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(3000),
   host: z.string().default('127.0.0.1'),
@@ -8,15 +11,15 @@ const ConfigSchema = z.object({
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Public base URL, used in widget snippets and email links. */
   publicUrl: z.url().optional(),
-  secureCookies: z.stringbool().default(false),
+  secureCookies: flag(false),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Store customer text with PII redacted (phone, ID card, bank card, email). */
-  redactAtRest: z.stringbool().default(false),
+  redactAtRest: flag(false),
   smtpPort: z.coerce.number().int().min(0).max(65535).optional(),
   smtpOutUrl: z.string().optional(),
   mailFrom: z.string().default('support@tongli.local'),
   workers: z.coerce.number().int().min(0).max(64).default(1),
-  demo: z.stringbool().default(true),
+  demo: flag(true),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

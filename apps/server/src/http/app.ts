@@ -56,15 +56,14 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
       },
     }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_REQUEST_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', 413, `request body over ${MAX_REQUEST_BYTES} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_REQUEST_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', 413, `request body over ${MAX_REQUEST_BYTES} bytes`);
+    },
+  });
+  // Batch imports stream their body and enforce their own, larger limit.
+  app.use('/api/*', (c, next) => (c.req.path === '/api/imports' ? next() : limitBody(c, next)));
   app.use(
     '/api/auth/login',
     rateLimiter<AppEnv>({

@@ -18,29 +18,46 @@ export interface Alert {
   conversationId: string;
 }
 
-/** Analyses one message and refreshes its conversation's analysis; emits `message.analyzed` and any alerts. */
+/**
+ * Analyses one message; when it is the conversation's latest, also refreshes the conversation's analysis (a burst of
+ * messages then costs one conversation analysis per message that is still the latest, not one per message).
+ * Emits `message.analyzed` and any alerts.
+ */
 export async function analyzeMessage(deps: Deps, messageId: string): Promise<void> {
   const db = deps.db.kysely;
   const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  if (!message) return;
+  if (!message || (message.type !== 'incoming' && message.type !== 'outgoing')) return;
   const conversation = await db.selectFrom('conversations').selectAll().where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
   const customer = await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst();
-  const history = await db
-    .selectFrom('messages')
-    .select(['id', 'type', 'body', 'seq'])
-    .where('conversation_id', '=', conversation.id)
-    .where('type', 'in', ['incoming', 'outgoing'])
-    .orderBy('seq', 'desc')
-    .limit(MAX_TURNS)
-    .execute();
+  // The turns up to and including this message (its context), plus one look-ahead row telling whether it is the latest.
+  const [history, later] = await Promise.all([
+    db
+      .selectFrom('messages')
+      .select(['id', 'type', 'body', 'seq'])
+      .where('conversation_id', '=', conversation.id)
+      .where('type', 'in', ['incoming', 'outgoing'])
+      .where('seq', '<=', message.seq)
+      .orderBy('seq', 'desc')
+      .limit(MAX_TURNS)
+      .execute(),
+    db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversation.id)
+      .where('type', 'in', ['incoming', 'outgoing'])
+      .where('seq', '>', message.seq)
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
   history.reverse();
+  const isLatest = later === undefined;
   const { analyzer } = deps.engine;
-  const before = history.filter((m) => m.seq < message.seq);
+  const before = history.slice(0, -1);
   let customerResult: CustomerAnalysis | undefined;
   let agentResult: AgentAnalysis | undefined;
   if (message.type === 'incoming') {
     customerResult = analyzer.analyzeCustomer(message.body);
-  } else if (message.type === 'outgoing') {
+  } else {
     const lastCustomer = before.findLast((m) => m.type === 'incoming');
     agentResult = analyzer.analyzeAgent(message.body, {
       ...(lastCustomer ? { customer: lastCustomer.body } : {}),
@@ -50,15 +67,20 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
         .map((m) => m.body),
       ...(customer?.name ? { customerName: customer.name } : {}),
     });
-  } else return;
+  }
 
-  const turns: Turn[] = history.map((m) => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body }));
-  const whole = deps.engine.analyzeConversation(conversation.id, turns);
-  const customerPoints = whole.trajectory;
-  const last = customerPoints.at(-1);
-  const risk = Object.entries(whole.signals)
-    .filter(([, count]) => count > 0)
-    .map(([id]) => id);
+  const whole = isLatest
+    ? deps.engine.analyzeConversation(
+        conversation.id,
+        history.map((m): Turn => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body })),
+      )
+    : undefined;
+  const last = whole?.trajectory.at(-1);
+  const risk = whole
+    ? Object.entries(whole.signals)
+        .filter(([, count]) => count > 0)
+        .map(([id]) => id)
+    : [];
 
   const alerts: Alert[] = [];
   for (const signal of customerResult?.signals ?? []) {
@@ -71,7 +93,7 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
       });
     }
   }
-  if (customerResult && isAngerRising(customerPoints.slice(-ANGER_RUN))) {
+  if (customerResult && whole && isAngerRising(whole.trajectory.slice(-ANGER_RUN))) {
     alerts.push({ kind: 'anger_rising', severity: 'warning', messageId, conversationId: conversation.id });
   }
 
@@ -96,22 +118,24 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
       .values({ message_id: messageId, ...values })
       .onConflict((oc) => oc.column('message_id').doUpdateSet(values))
       .execute();
-    const summary = {
-      engine_version: version,
-      lexicon_hash: hash,
-      last_emotion: last?.emotion ?? null,
-      last_intensity: last?.intensity ?? null,
-      empathy_score: whole.empathyScore,
-      satisfaction: whole.satisfaction.score,
-      risk: json(risk),
-      result: json(whole),
-      analyzed_at: sql<Date>`now()`,
-    };
-    await trx
-      .insertInto('conversation_analyses')
-      .values({ conversation_id: conversation.id, ...summary })
-      .onConflict((oc) => oc.column('conversation_id').doUpdateSet(summary))
-      .execute();
+    if (whole) {
+      const summary = {
+        engine_version: version,
+        lexicon_hash: hash,
+        last_emotion: last?.emotion ?? null,
+        last_intensity: last?.intensity ?? null,
+        empathy_score: whole.empathyScore,
+        satisfaction: whole.satisfaction.score,
+        risk: json(risk),
+        result: json(whole),
+        analyzed_at: sql<Date>`now()`,
+      };
+      await trx
+        .insertInto('conversation_analyses')
+        .values({ conversation_id: conversation.id, ...summary })
+        .onConflict((oc) => oc.column('conversation_id').doUpdateSet(summary))
+        .execute();
+    }
     await enqueueWebhookEvent(trx, 'message.analyzed', { message_id: messageId, conversation_id: conversation.id, analysis: result });
     for (const alert of alerts) await enqueueWebhookEvent(trx, 'alert.raised', alert);
   });
@@ -128,13 +152,15 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
       messageId,
       conversationId: conversation.id,
       analysis: result,
-      conversation: {
-        lastEmotion: last?.emotion,
-        lastIntensity: last?.intensity,
-        risk,
-        empathyScore: whole.empathyScore,
-        satisfaction: whole.satisfaction.score,
-      },
+      conversation: whole
+        ? {
+            lastEmotion: last?.emotion,
+            lastIntensity: last?.intensity,
+            risk,
+            empathyScore: whole.empathyScore,
+            satisfaction: whole.satisfaction.score,
+          }
+        : null,
     },
   });
   for (const alert of alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
