@@ -134,16 +134,25 @@ function addConversation(
     type: m.kind,
     body: m.kind === 'incoming' && deps.config.redactAtRest ? deps.redact(m.text) : m.text,
   }));
+  const email = plan.channel === 'email';
   for (const [i, m] of messages.entries()) {
+    const incoming = m.kind === 'incoming';
     rows.messages.push({
       id: m.id,
       conversation_id: id,
       type: m.kind,
-      sender_type: m.kind === 'incoming' ? 'customer' : 'agent',
-      sender_id: m.kind === 'incoming' ? customerId : (agent?.id ?? null),
+      sender_type: incoming ? 'customer' : 'agent',
+      sender_id: incoming ? null : (agent?.id ?? null),
       body: stored[i]?.body ?? m.text,
-      content_type: 'text',
-      metadata: json({ demo: plan.scenario.id }),
+      content_type: email && incoming ? 'email' : 'text',
+      // Emails carry a Message-ID and sender, as the email channel stores them, so a reply threads on.
+      email_message_id: email ? `<${m.id}@${incoming ? 'mail.example.org' : organisation.emailDomain}>` : null,
+      metadata: json({
+        demo: plan.scenario.id,
+        ...(email && incoming
+          ? { from: { address: plan.customer.email, name: plan.customer.name }, subject: plan.scenario.subject[plan.lang] }
+          : {}),
+      }),
       created_at: m.at,
     });
   }

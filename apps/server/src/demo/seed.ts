@@ -66,6 +66,7 @@ export interface SeededOrganisation {
   credentials: DemoCredentials;
   /** The guidelines as the database returns them (jsonb orders keys its own way). */
   guidelines: Guidelines;
+  emailDomain: string;
   teams: Map<string, string>;
   users: Map<string, { id: string; name: string }>;
   inboxes: Map<string, { id: string; channel: Channel; team: string | null }>;
@@ -133,5 +134,5 @@ async function insertOrganisation(trx: Executor, data: DemoData): Promise<Seeded
     .values({ content: json(data.guidelines), updated_by: adminId })
     .returning('content')
     .executeTakeFirstOrThrow();
-  return { credentials, guidelines: guidelines.content as Guidelines, teams, users, inboxes };
+  return { credentials, guidelines: guidelines.content as Guidelines, emailDomain: organisation.emailDomain, teams, users, inboxes };
 }
