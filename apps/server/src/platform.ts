@@ -54,7 +54,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
   const latest = await db.kysely.selectFrom('guidelines').select('content').orderBy('version', 'desc').limit(1).executeTakeFirst();
-  const engine = createEngineService({ guidelines: latest?.content as Guidelines | undefined, models: options.models !== false });
+  const engine = createEngineService({
+    guidelines: latest?.content as Guidelines | undefined,
+    models: options.models !== false,
+    modelFiles: config.models,
+  });
   const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createLocalBus();
   let wake = (): void => undefined;
   const deps: Deps = {

@@ -20,6 +20,18 @@ const ConfigSchema = z.object({
   mailFrom: z.string().default('support@tongli.local'),
   workers: z.coerce.number().int().min(0).max(64).default(1),
   demo: flag(true),
+  /** Model files from `tongli train` to load besides the shipped ones (TONGLI_MODELS, comma-separated paths). */
+  models: z
+    .union([
+      z.array(z.string()),
+      z.string().transform((value) =>
+        value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .default([]),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -40,6 +52,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   TONGLI_MAIL_FROM: 'mailFrom',
   TONGLI_WORKERS: 'workers',
   TONGLI_DEMO: 'demo',
+  TONGLI_MODELS: 'models',
 };
 
 export class ConfigError extends Error {

@@ -20,6 +20,14 @@ function readDefaultModels(): unknown[] {
     .map((file) => JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as unknown);
 }
 
+function readModelFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new Error(`tongli: cannot load the model ${path} (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
 let jieba: Jieba | undefined;
 let defaultModels: unknown[] | undefined;
 
@@ -41,10 +49,14 @@ export interface EngineService {
  * const engine = createEngineService({ guidelines: undefined });
  * engine.analyzer.analyzeCustomer('等了三天还没到！').emotion; // 'anger'
  */
-export function createEngineService(options: { guidelines?: Guidelines | undefined; models?: boolean } = {}): EngineService {
+export function createEngineService(
+  options: { guidelines?: Guidelines | undefined; models?: boolean; modelFiles?: readonly string[] } = {},
+): EngineService {
   jieba ??= Jieba.withDict(dict);
   const segmenter = jieba;
-  const models = options.models === false ? [] : (defaultModels ??= readDefaultModels());
+  // A centre's own models (`tongli train`, TONGLI_MODELS) come first, so they win over the shipped ones for their task.
+  const own = (options.modelFiles ?? []).map((path) => readModelFile(path));
+  const models = [...own, ...(options.models === false ? [] : (defaultModels ??= readDefaultModels()))];
   let analyzer: Analyzer;
   let lexiconHash = '';
   const build = (guidelines: Guidelines | undefined): void => {
