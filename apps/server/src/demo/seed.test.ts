@@ -49,19 +49,16 @@ describe('demo plan', () => {
 describe.each(DATABASES)('seedDemo on %s', (database) => {
   let t: TestPlatform;
   let credentials: DemoCredentials | undefined;
-  let seconds = 0;
 
   beforeAll(async () => {
     t = await createTestPlatform(database);
-    const started = performance.now();
     credentials = await seedDemo(t.deps, { now: NOW });
     await t.runner.drain();
-    seconds = (performance.now() - started) / 1000;
   }, 120_000);
   afterAll(async () => t.close());
 
-  it('seeds the default 300 conversations, analysed, in well under a minute (target: 20 s on two busy cores)', () => {
-    expect(seconds).toBeLessThan(60);
+  it('seeds the default 300 conversations', async () => {
+    expect(await count(t, 'conversations')).toBe(300);
   });
 
   it('seeds once: a second run does nothing', async () => {
