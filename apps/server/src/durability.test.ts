@@ -11,6 +11,7 @@ import { freePort, prepareDatabase, processDatabase, startServerProcess, stopPro
 
 const MESSAGES = 1000;
 const CONCURRENCY = 16;
+const CONVERSATIONS = 20;
 
 /**
  * The acknowledgement contract under a crash: a client sends 1,000 messages with idempotency keys, retrying any it has
@@ -41,26 +42,32 @@ describe.each(DATABASES)('crash during a burst on %s', (database) => {
     const origin = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     child = await startServerProcess(target.env, port);
-    const created = await fetch(`${origin}/api/conversations`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ inboxId, customer: { identities: [{ kind: 'external', value: 'crash-1' }] } }),
-    });
-    const { conversation } = (await created.json()) as { conversation: { id: string } };
+    const conversations: string[] = [];
+    for (let c = 0; c < CONVERSATIONS; c++) {
+      const created = await fetch(`${origin}/api/conversations`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ inboxId, customer: { identities: [{ kind: 'external', value: `crash-${c}` }] } }),
+      });
+      conversations.push(((await created.json()) as { conversation: { id: string } }).conversation.id);
+    }
 
     const acked = new Set<number>();
+    const lastError = new Map<number, string>();
     let killed = false;
     const send = async (i: number): Promise<boolean> => {
       try {
-        const res = await fetch(`${origin}/api/conversations/${conversation.id}/messages`, {
+        const res = await fetch(`${origin}/api/conversations/${conversations[i % CONVERSATIONS]}/messages`, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ type: 'incoming', body: `第${i}条：快递怎么还没到？ message ${i}`, idempotencyKey: `crash-${i}` }),
+          body: JSON.stringify({ type: 'incoming', body: `第${i}条：快递怎么还没到？ message ${i}`, idempotencyKey: `crash-message-${i}` }),
           signal: AbortSignal.timeout(10_000),
         });
         if (res.status === 201 || res.status === 200) acked.add(i);
+        else lastError.set(i, `${res.status} ${(await res.text()).slice(0, 200)}`);
         return res.ok;
-      } catch {
+      } catch (error) {
+        lastError.set(i, (error as Error).message);
         return false;
       }
     };
@@ -81,7 +88,7 @@ describe.each(DATABASES)('crash during a burst on %s', (database) => {
     child = await startServerProcess(target.env, port);
     await clientDone;
     expect(killed).toBe(true);
-    expect(acked.size).toBe(MESSAGES);
+    expect(acked.size, JSON.stringify([...lastError].filter(([i]) => !acked.has(i)).slice(0, 5))).toBe(MESSAGES);
 
     // Let the restarted server finish analysing, then stop it and look at the database directly.
     const deadline = Date.now() + 120_000;
@@ -96,7 +103,7 @@ describe.each(DATABASES)('crash during a burst on %s', (database) => {
     const rows = await db.kysely
       .selectFrom('messages')
       .select(['idempotency_key', sql<number>`count(*)`.as('n')])
-      .where('conversation_id', '=', conversation.id)
+      .where('conversation_id', 'in', conversations)
       .groupBy('idempotency_key')
       .execute();
     expect(rows).toHaveLength(MESSAGES);
@@ -105,7 +112,7 @@ describe.each(DATABASES)('crash during a burst on %s', (database) => {
       .selectFrom('messages')
       .leftJoin('message_analyses', 'message_analyses.message_id', 'messages.id')
       .select(sql<number>`count(*)`.as('n'))
-      .where('messages.conversation_id', '=', conversation.id)
+      .where('messages.conversation_id', 'in', conversations)
       .where('message_analyses.message_id', 'is', null)
       .executeTakeFirstOrThrow();
     expect(Number(unanalysed.n)).toBe(0);
