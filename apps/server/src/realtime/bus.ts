@@ -40,6 +40,8 @@ const CHANNEL = 'tongli:events';
 export async function createRedisBus(url: string): Promise<EventBus> {
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // ioredis reconnects by itself; a failed first connect is reported below, later blips need no event each.
+  for (const client of [pub, sub]) client.on('error', () => undefined);
   await Promise.all([pub.connect(), sub.connect()]).catch((error: Error) => {
     pub.disconnect();
     sub.disconnect();
