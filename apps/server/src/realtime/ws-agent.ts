@@ -229,7 +229,7 @@ function createAgentHub(deps: Deps): AgentHub {
             rejectUpgrade(socket, 401, 'unauthenticated', 'sign in first');
             return;
           }
-          server.wss.handleUpgrade(request, socket, head, (ws) => attach(ws, auth.principal, auth.sessionToken));
+          server.accept(request, socket, head, (ws) => attach(ws, auth.principal, auth.sessionToken));
         })
         .catch(() => rejectUpgrade(socket, 500, 'internal_error', 'something went wrong on the server'));
       return true;

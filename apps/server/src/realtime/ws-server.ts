@@ -8,6 +8,12 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export interface SocketServer {
   wss: WebSocketServer;
+  /**
+   * Completes an upgrade and enrols the socket in the heartbeat. Always upgrade through this, never through
+   * `wss.handleUpgrade`: in `noServer` mode `ws` emits no `connection` event, so a socket upgraded directly would never
+   * be marked alive and the next heartbeat would terminate it.
+   */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer, onSocket: (ws: WebSocket) => void): void;
   close(): Promise<void>;
 }
 
@@ -17,15 +23,11 @@ export interface SocketServer {
  * idle connections cost only their buffers.
  * @example
  * const server = createSocketServer({ maxPayload: 64 * 1024, onHeartbeat: () => sweepStale() });
- * server.wss.handleUpgrade(request, socket, head, (ws) => attach(ws));
+ * server.accept(request, socket, head, (ws) => attach(ws));
  */
 export function createSocketServer(options: { maxPayload: number; heartbeatMs?: number; onHeartbeat?: () => void }): SocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
-  });
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
@@ -40,6 +42,12 @@ export function createSocketServer(options: { maxPayload: number; heartbeatMs?: 
   timer.unref();
   return {
     wss,
+    accept: (request, socket, head, onSocket) =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        alive.add(ws);
+        ws.on('pong', () => alive.add(ws));
+        onSocket(ws);
+      }),
     close: async () => {
       clearInterval(timer);
       for (const ws of wss.clients) ws.terminate();

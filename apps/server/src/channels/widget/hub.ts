@@ -340,7 +340,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
           if (!allowedOrigin(inbox.settings, request.headers.origin)) {
             return rejectUpgrade(socket, 403, 'origin_not_allowed', 'this site may not embed the widget of this inbox');
           }
-          server.wss.handleUpgrade(request, socket, head, (ws) => attach(ws, inbox));
+          server.accept(request, socket, head, (ws) => attach(ws, inbox));
         })
         .catch(() => rejectUpgrade(socket, 500, 'internal_error', 'something went wrong on the server'));
       return true;
