@@ -5,10 +5,13 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api/client.js';
 import { api } from './api/instance.js';
 import type { Me } from './api/types.js';
+import { maySee, sectionOf } from './components/topbar.js';
 import { usePath } from './components/use-path.js';
 import { useI18n } from './i18n/i18n.js';
 import { LoginScene } from './scenes/login-scene.js';
 
+const WallScene = lazy(() => import('./scenes/wall-scene.js').then((m) => ({ default: m.WallScene })));
+const QaScene = lazy(() => import('./scenes/qa-scene.js').then((m) => ({ default: m.QaScene })));
 const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
 
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me } | { state: 'failed'; message: string };
@@ -42,12 +45,23 @@ export function App() {
   else if (session.state === 'failed')
     body = <Result status="error" title={t('app.error', { message: session.message })} extra={<a onClick={check}>{t('app.retry')}</a>} />;
   else if (session.state === 'signed-out') body = <LoginScene onSignedIn={(me) => setSession({ state: 'signed-in', me })} />;
-  else
+  else {
+    const section = sectionOf(path);
+    const props = { me: session.me, path, navigate, onLogout: logout };
     body = (
       <Suspense fallback={<Spin size="large" className="page-spinner" />}>
-        <WorkspaceScene me={session.me} path={path} navigate={navigate} onLogout={logout} />
+        {!maySee(session.me.role, section) ? (
+          <Result status="403" title={t('nav.forbidden')} extra={<a onClick={() => navigate('/')}>{t('nav.workspace')}</a>} />
+        ) : section === 'wall' ? (
+          <WallScene {...props} />
+        ) : section === 'qa' ? (
+          <QaScene {...props} />
+        ) : (
+          <WorkspaceScene {...props} />
+        )}
       </Suspense>
     );
+  }
 
   return (
     <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#0e7c66', borderRadius: 6 } }}>

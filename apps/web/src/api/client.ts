@@ -3,11 +3,16 @@ import type {
   ConversationDetail,
   ConversationPage,
   ConversationStatus,
+  CannedReply,
+  ConversationContext,
   Customer360,
+  Evaluation,
+  EvaluationDetail,
   Me,
   Message,
   Priority,
   Team,
+  UserSummary,
 } from './types.js';
 
 /** An API error with the server's stable snake_case code. */
@@ -26,6 +31,8 @@ export interface InboxQuery {
   teamId?: string;
   tag?: string;
   customerId?: string;
+  assignee?: string;
+  sort?: 'urgency' | 'recent' | 'waiting';
   limit: number;
   offset: number;
 }
@@ -34,7 +41,24 @@ export interface ConversationChange {
   status?: ConversationStatus;
   priority?: Priority;
   assigneeId?: string | null;
+  teamId?: string | null;
   tags?: string[];
+}
+
+export interface EvaluationQuery {
+  agentId?: string;
+  minScore?: number;
+  maxScore?: number;
+  status?: Evaluation['status'];
+  kind?: Evaluation['kind'];
+  limit?: number;
+}
+
+export interface PointOverride {
+  criterion: string;
+  score: number;
+  reason: string;
+  applicable?: boolean;
 }
 
 /** The platform's REST API; the session is an httpOnly cookie, every change carries the CSRF token. */
@@ -48,6 +72,15 @@ export interface ApiClient {
   updateConversation(id: string, change: ConversationChange): Promise<Conversation>;
   getCustomer(id: string): Promise<Customer360>;
   listTeams(): Promise<Team[]>;
+  listUsers(): Promise<UserSummary[]>;
+  searchCannedReplies(q: string): Promise<CannedReply[]>;
+  renderCannedReply(id: string, conversationId: string): Promise<{ body: string; missing: string[] }>;
+  getContext(conversationId: string): Promise<ConversationContext>;
+  listEvaluations(query: EvaluationQuery): Promise<Evaluation[]>;
+  getEvaluation(id: string): Promise<EvaluationDetail>;
+  review(conversationId: string, body: { evaluationId?: string; points: PointOverride[]; comment?: string }): Promise<EvaluationDetail>;
+  dispute(evaluationId: string, reason: string): Promise<Evaluation>;
+  resolveDispute(evaluationId: string, decision: 'upheld' | 'overturned', note: string): Promise<Evaluation>;
 }
 
 /**
@@ -95,6 +128,8 @@ export function createApiClient(base = ''): ApiClient {
       if (query.teamId) params.set('teamId', query.teamId);
       if (query.tag) params.set('tag', query.tag);
       if (query.customerId) params.set('customerId', query.customerId);
+      if (query.assignee) params.set('assignee', query.assignee);
+      if (query.sort) params.set('sort', query.sort);
       return call<ConversationPage>('GET', `/api/conversations?${params.toString()}`);
     },
     getConversation: (id) => call<ConversationDetail>('GET', `/api/conversations/${encodeURIComponent(id)}`),
@@ -102,5 +137,22 @@ export function createApiClient(base = ''): ApiClient {
     updateConversation: (id, change) => call<Conversation>('PATCH', `/api/conversations/${encodeURIComponent(id)}`, change),
     getCustomer: (id) => call<Customer360>('GET', `/api/customers/${encodeURIComponent(id)}`),
     listTeams: async () => (await call<{ items: Team[] }>('GET', '/api/teams')).items,
+    listUsers: async () => (await call<{ items: UserSummary[] }>('GET', '/api/users')).items,
+    searchCannedReplies: async (q) =>
+      (await call<{ items: CannedReply[] }>('GET', `/api/canned-replies?${new URLSearchParams({ q, limit: '20' }).toString()}`)).items,
+    renderCannedReply: (id, conversationId) =>
+      call<{ body: string; missing: string[] }>('POST', `/api/canned-replies/${encodeURIComponent(id)}/render`, { conversationId }),
+    getContext: (id) => call<ConversationContext>('GET', `/api/conversations/${encodeURIComponent(id)}/context`),
+    listEvaluations: async (query) => {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+      return (await call<{ items: Evaluation[] }>('GET', `/api/evaluations?${params.toString()}`)).items;
+    },
+    getEvaluation: (id) => call<EvaluationDetail>('GET', `/api/evaluations/${encodeURIComponent(id)}`),
+    review: (conversationId, body) =>
+      call<EvaluationDetail>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/reviews`, body),
+    dispute: (id, reason) => call<Evaluation>('POST', `/api/evaluations/${encodeURIComponent(id)}/dispute`, { reason }),
+    resolveDispute: (id, decision, note) =>
+      call<Evaluation>('POST', `/api/evaluations/${encodeURIComponent(id)}/resolve`, { decision, note }),
   };
 }

@@ -154,3 +154,64 @@ export interface Team {
   id: string;
   name: string;
 }
+
+export interface UserSummary {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface CannedReply {
+  id: string;
+  shortCode: string;
+  title: string;
+  body: string;
+  locale: string;
+  variables: string[];
+}
+
+export interface ConversationContext {
+  customer: { id: string; name: string };
+  summary: Customer360['summary'];
+  repeatContact: Customer360['repeatContact'];
+}
+
+/** One scorecard point's evidence: the dialogue turn (customer and agent messages, notes excluded) and the span in it. */
+export interface Evidence {
+  message: number;
+  id: string;
+  span: Span;
+  text: string;
+}
+
+export interface EvaluationPoint extends ScorePoint {
+  evidence?: Evidence[];
+  override?: { previous: number; reason: string; previousApplicable: boolean };
+}
+
+export interface Dispute {
+  reason?: string;
+  by?: string;
+  at?: string;
+  resolution?: { decision: 'upheld' | 'overturned'; note: string; by: string; at: string };
+}
+
+export interface Evaluation {
+  id: string;
+  conversationId: string;
+  agentId: string | null;
+  kind: 'auto' | 'review';
+  reviewerId: string | null;
+  scorecard: string;
+  score: number;
+  status: 'final' | 'disputed' | 'resolved';
+  basedOn: string | null;
+  dispute: Dispute | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EvaluationDetail extends Evaluation {
+  points: EvaluationPoint[];
+  comment: string | null;
+}

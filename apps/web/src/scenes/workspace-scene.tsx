@@ -1,9 +1,8 @@
-import { LogoutOutlined } from '@ant-design/icons';
-import { Alert, Badge, Button, Empty, Input, Select, Space, Tooltip, Typography } from 'antd';
+import { Alert, Empty, Input, Select, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/instance.js';
 import type { ConversationStatus, Me, Team } from '../api/types.js';
-import { LanguageSwitch } from '../components/language-switch.js';
+import { Topbar } from '../components/topbar.js';
 import { useEngine } from '../features/composer/use-engine.js';
 import { ConversationPane } from '../features/conversation/conversation-pane.js';
 import { InboxList } from '../features/inbox/inbox-list.js';
@@ -72,23 +71,7 @@ export function WorkspaceScene({ me, path, navigate, onLogout }: { me: Me; path:
 
   return (
     <div className="workspace">
-      <header className="topbar">
-        <Typography.Text strong className="brand-small">
-          {t('app.name')}
-        </Typography.Text>
-        <Space size={12}>
-          <Tooltip title={online ? t('realtime.online') : t('realtime.offline')}>
-            <Badge status={online ? 'success' : 'default'} text={online ? t('realtime.online') : ''} />
-          </Tooltip>
-          <span className="me">
-            {me.name} · {t(`role.${me.role}`)}
-          </span>
-          <LanguageSwitch />
-          <Button size="small" type="text" icon={<LogoutOutlined />} onClick={onLogout}>
-            {t('app.logout')}
-          </Button>
-        </Space>
-      </header>
+      <Topbar me={me} path={path} navigate={navigate} onLogout={onLogout} online={online} />
       <div className="workspace-body">
         <nav className="inbox" aria-label={t('inbox.title')}>
           <div className="inbox-head">
@@ -131,6 +114,7 @@ export function WorkspaceScene({ me, path, navigate, onLogout }: { me: Me; path:
           {selectedId ? (
             <ConversationPane
               key={selectedId}
+              me={me}
               id={selectedId}
               summary={summary}
               engine={engine}

@@ -1,14 +1,19 @@
-import { Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Alert, Button, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { api } from '../../api/instance.js';
+import type { CannedReply } from '../../api/types.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { buildSegments, type Mark } from '../conversation/segments.js';
 import type { LoadedEngine } from './engine.js';
+import { insertCanned, slashQueryAt, unfilledVariables, type SlashQuery } from './canned.js';
 import { applyRewrite } from './rewrite.js';
 import { useCoach, type CoachContext } from './use-coach.js';
 
 const HINT_COLORS = { avoid: 'red', do: 'blue', alert: 'orange', praise: 'green' } as const;
 
 export interface ComposerProps {
+  /** The conversation the canned replies are filled for. */
+  conversationId: string;
   engine: LoadedEngine | undefined;
   context: CoachContext;
   disabled?: boolean;
@@ -19,12 +24,62 @@ export interface ComposerProps {
  * The reply box with live coaching: harmful wording is underlined in the draft (a backdrop behind the textarea),
  * hints list what to avoid (with a one-click rewrite), what is missing and what went well. Ctrl+Enter sends.
  */
-export function Composer({ engine, context, disabled, onSend }: ComposerProps) {
+export function Composer({ conversationId, engine, context, disabled, onSend }: ComposerProps) {
   const { t } = useI18n();
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<'outgoing' | 'note'>('outgoing');
   const [sending, setSending] = useState(false);
   const backdrop = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const [slash, setSlash] = useState<SlashQuery | null>(null);
+  const [canned, setCanned] = useState<CannedReply[]>([]);
+  const [active, setActive] = useState(0);
+  const [cannedError, setCannedError] = useState<string | null>(null);
+  const unfilled = useMemo(() => (mode === 'outgoing' ? unfilledVariables(draft) : []), [draft, mode]);
+
+  // `/` opens the canned replies; what follows it searches them (debounced).
+  const slashText = slash?.query;
+  useEffect(() => {
+    if (slashText === undefined) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      api.searchCannedReplies(slashText).then(
+        (items) => {
+          if (!live) return;
+          setCanned(items);
+          setActive(0);
+          setCannedError(null);
+        },
+        (e: unknown) => live && setCannedError(e instanceof Error ? e.message : String(e)),
+      );
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [slashText]);
+
+  const edit = (value: string, caret: number) => {
+    setDraft(value);
+    setSlash(slashQueryAt(value, caret));
+  };
+
+  const pick = async (reply: CannedReply) => {
+    const at = slash;
+    setSlash(null);
+    if (!at) return;
+    try {
+      const rendered = await api.renderCannedReply(reply.id, conversationId);
+      const next = insertCanned(draft, at, rendered.body);
+      setDraft(next.draft);
+      requestAnimationFrame(() => {
+        input.current?.focus();
+        input.current?.setSelectionRange(next.caret, next.caret);
+      });
+    } catch (e) {
+      setCannedError(e instanceof Error ? e.message : String(e));
+    }
+  };
   const coaching = useCoach(mode === 'outgoing' ? engine : undefined, draft, context);
   const hints = coaching.result?.hints ?? [];
 
@@ -40,7 +95,7 @@ export function Composer({ engine, context, disabled, onSend }: ComposerProps) {
 
   const send = async () => {
     const body = draft.trim();
-    if (!body || sending || disabled) return;
+    if (!body || sending || disabled || unfilled.length > 0) return;
     setSending(true);
     const ok = await onSend(body, mode);
     setSending(false);
@@ -48,6 +103,24 @@ export function Composer({ engine, context, disabled, onSend }: ComposerProps) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (slash && canned.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        setActive((i) => (i + (event.key === 'ArrowDown' ? 1 : canned.length - 1)) % canned.length);
+        return;
+      }
+      if ((event.key === 'Enter' && !event.ctrlKey && !event.metaKey) || event.key === 'Tab') {
+        event.preventDefault();
+        const reply = canned[active];
+        if (reply) void pick(reply);
+        return;
+      }
+    }
+    if (slash && event.key === 'Escape') {
+      event.preventDefault();
+      setSlash(null);
+      return;
+    }
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       void send();
@@ -81,18 +154,63 @@ export function Composer({ engine, context, disabled, onSend }: ComposerProps) {
           {'\n'}
         </div>
         <textarea
+          ref={input}
           className="draft-input"
           value={draft}
           disabled={disabled}
+          aria-autocomplete="list"
+          aria-expanded={slash !== null}
+          aria-controls="canned-menu"
           placeholder={mode === 'note' ? t('composer.notePlaceholder') : t('composer.placeholder')}
           aria-label={mode === 'note' ? t('composer.note') : t('composer.reply')}
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={(e) => edit(e.target.value, e.target.selectionStart)}
+          onBlur={() => setTimeout(() => setSlash(null), 150)}
           onKeyDown={onKeyDown}
           onScroll={(e) => {
             if (backdrop.current) backdrop.current.scrollTop = e.currentTarget.scrollTop;
           }}
         />
       </div>
+      {slash && (
+        <div className="canned-menu" id="canned-menu" role="listbox" aria-label={t('canned.title')}>
+          <div className="canned-head">
+            <Typography.Text strong>{t('canned.title')}</Typography.Text>
+            <Typography.Text type="secondary">{t('canned.keys')}</Typography.Text>
+          </div>
+          {cannedError ? (
+            <Typography.Text type="danger">{t('app.error', { message: cannedError })}</Typography.Text>
+          ) : canned.length === 0 ? (
+            <Typography.Text type="secondary">{t('canned.empty')}</Typography.Text>
+          ) : (
+            canned.map((reply, i) => (
+              <div
+                key={reply.id}
+                role="option"
+                aria-selected={i === active}
+                className={`canned-item ${i === active ? 'canned-item-active' : ''}`}
+                data-short-code={reply.shortCode}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  void pick(reply);
+                }}
+                onMouseEnter={() => setActive(i)}
+              >
+                <span className="canned-code">/{reply.shortCode}</span>
+                <span className="canned-title">{reply.title}</span>
+                <span className="canned-body">{reply.body}</span>
+              </div>
+            ))
+          )}
+        </div>
+      )}
+      {unfilled.length > 0 && (
+        <Alert
+          className="unfilled"
+          type="warning"
+          showIcon
+          title={t('canned.unfilled', { names: unfilled.map((name) => `{{${name}}}`).join(t('list.separator')) })}
+        />
+      )}
       {mode === 'outgoing' && (
         <div className="coach" aria-live="polite" data-coach-ms={coaching.ms === null ? undefined : coaching.ms.toFixed(2)}>
           <Typography.Text strong className="coach-title">
@@ -127,7 +245,12 @@ export function Composer({ engine, context, disabled, onSend }: ComposerProps) {
         <Typography.Text type="secondary" className="shortcut">
           Ctrl+Enter
         </Typography.Text>
-        <Button type="primary" onClick={() => void send()} loading={sending} disabled={disabled || draft.trim() === ''}>
+        <Button
+          type="primary"
+          onClick={() => void send()}
+          loading={sending}
+          disabled={disabled || draft.trim() === '' || unfilled.length > 0}
+        >
           {mode === 'note' ? t('composer.saveNote') : t('composer.send')}
         </Button>
       </Space>

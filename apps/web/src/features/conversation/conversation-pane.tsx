@@ -1,8 +1,9 @@
+import { SwapOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Select, Space, Spin, Tag, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerAnalysis } from '@tongli/engine';
 import { api } from '../../api/instance.js';
-import type { ConversationDetail, ConversationListItem, Priority } from '../../api/types.js';
+import type { ConversationDetail, ConversationListItem, Me, Priority } from '../../api/types.js';
 import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Composer } from '../composer/composer.js';
@@ -10,6 +11,7 @@ import type { LoadedEngine } from '../composer/engine.js';
 import type { CoachContext } from '../composer/use-coach.js';
 import { CustomerPanel } from '../customer/customer-panel.js';
 import { MessageItem } from './message-item.js';
+import { TransferDialog } from './transfer-dialog.js';
 
 // ECharts is half a megabyte: the chart loads after the thread is on screen.
 const EmotionTimeline = lazy(() => import('./emotion-timeline.js').then((m) => ({ default: m.EmotionTimeline })));
@@ -18,6 +20,7 @@ const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
 /** One conversation: header with status and priority, emotion timeline, the thread, the composer and the customer. */
 export function ConversationPane({
+  me,
   id,
   summary,
   engine,
@@ -25,6 +28,7 @@ export function ConversationPane({
   onOpen,
   onChanged,
 }: {
+  me: Me;
   id: string;
   summary: ConversationListItem | undefined;
   engine: LoadedEngine | undefined;
@@ -38,6 +42,7 @@ export function ConversationPane({
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const thread = useRef<HTMLDivElement>(null);
+  const [transferring, setTransferring] = useState(false);
 
   const reload = useCallback(() => {
     api.getConversation(id).then(
@@ -145,6 +150,11 @@ export function ConversationPane({
               options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
               popupMatchSelectWidth={false}
             />
+            {me.role !== 'qa' && (
+              <Button size="small" icon={<SwapOutlined />} onClick={() => setTransferring(true)}>
+                {t('transfer.open')}
+              </Button>
+            )}
             {conversation.status === 'resolved' ? (
               <Button size="small" onClick={() => void change({ status: 'open' })}>
                 {t('conversation.reopen')}
@@ -164,8 +174,20 @@ export function ConversationPane({
             <MessageItem key={m.id} message={m} customerName={customerName} engine={engine} />
           ))}
         </div>
-        <Composer engine={engine} context={context} onSend={send} />
+        <Composer conversationId={conversation.id} engine={engine} context={context} onSend={send} />
       </section>
+      <TransferDialog
+        open={transferring}
+        me={me}
+        detail={detail}
+        risk={summary?.analysis?.risk ?? []}
+        onClose={() => setTransferring(false)}
+        onDone={() => {
+          setTransferring(false);
+          reload();
+          onChanged();
+        }}
+      />
       <CustomerPanel customerId={conversation.customerId} customerName={customerName} currentId={conversation.id} onOpen={onOpen} />
     </div>
   );
