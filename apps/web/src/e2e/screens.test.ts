@@ -272,6 +272,35 @@ describe.skipIf(!canRun)('web app screens in Chromium: canned replies, superviso
     await en.locator('.point').first().waitFor();
     await en.screenshot({ path: join(SHOTS, 'qa-detail-en.png') });
     await en.close();
+  });
+
+  it('agent disputes an evaluation and QA decides the dispute', async () => {
+    const agent = await signIn('agent@e2e.local');
+    await agent.locator('[data-section="qa"]').click();
+    await agent.locator('tr[data-evaluation-id]').first().click();
+    await agent.getByRole('button', { name: /申\s*诉/ }).click();
+    await agent.getByLabel('请说明申诉理由').fill('我在第二句已经做了自我介绍。');
+    await agent.locator('.ant-modal-footer .ant-btn-primary').click();
+    await agent.locator('.dispute').waitFor();
+    expect(await agent.locator('.evaluation-score .ant-tag').textContent()).toBe('申诉中');
+    // Reviewing is for QA; the agent sees no override button.
+    expect(await agent.getByRole('button', { name: '复核并修改' }).count()).toBe(0);
+    await agent.screenshot({ path: join(SHOTS, 'qa-dispute-agent-zh.png') });
+    await agent.close();
+
+    const qa = await signIn('qa@e2e.local');
+    await qa.goto(`${server.url}/qa`);
+    await qa.locator('.qa-filter-status').click();
+    await qa.locator('.ant-select-item-option', { hasText: '申诉中' }).click();
+    await expect.poll(() => qa.locator('tr[data-evaluation-id]').count()).toBe(1);
+    await qa.locator('tr[data-evaluation-id]').first().click();
+    await qa.getByRole('button', { name: '裁决申诉' }).click();
+    await qa.getByText('申诉成立').click();
+    await qa.getByLabel('裁决说明（坐席可见）').fill('录音确认已自我介绍，申诉成立。');
+    await qa.locator('.ant-modal-footer .ant-btn-primary').click();
+    await expect.poll(() => qa.locator('.evaluation-score .ant-tag').textContent()).toBe('已裁决');
+    expect(await qa.locator('.dispute').textContent()).toContain('录音确认已自我介绍');
+    await qa.close();
     expect(consoleErrors).toEqual([]);
   });
 });
