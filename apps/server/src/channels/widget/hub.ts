@@ -180,12 +180,18 @@ export function createWidgetHub(deps: Deps): WidgetHub {
         return;
       }
     }
-    const visitor = await deps.db.kysely.transaction().execute((trx) => resolveVisitor(trx, hello.visitorToken, hello.identity));
+    // The common hello (no identity) is one statement: the token's lookup, or a new visitor's insert. Only a signed
+    // identity, which may merge customers, takes a transaction.
     const db = deps.db.kysely;
-    const [current, messages] = await Promise.all([
-      findOpenConversation(db, visitor.customerId, c.inboxId),
-      visibleMessagesSince(db, visitor.customerId, c.inboxId, hello.lastSeq, REPLAY_LIMIT),
-    ]);
+    const visitor = hello.identity
+      ? await db.transaction().execute((trx) => resolveVisitor(trx, hello.visitorToken, hello.identity))
+      : await resolveVisitor(db, hello.visitorToken, undefined);
+    const [current, messages] = visitor.created
+      ? [undefined, []]
+      : await Promise.all([
+          findOpenConversation(db, visitor.customerId, c.inboxId),
+          visibleMessagesSince(db, visitor.customerId, c.inboxId, hello.lastSeq, REPLAY_LIMIT),
+        ]);
     if (c.ws.readyState !== c.ws.OPEN) return;
     c.visitor = visitor;
     addTo(byCustomer, visitor.customerId, c);

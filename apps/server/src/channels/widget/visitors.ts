@@ -18,6 +18,8 @@ export interface Visitor {
   /** The plain token, to hand back to the browser. */
   visitorToken: string;
   tokenHash: string;
+  /** A customer made just now: they have no conversations yet, so there is nothing to look up or replay. */
+  created?: boolean;
 }
 
 /** Whether `signature` is hex HMAC-SHA256(secret, externalId), compared in constant time. */
@@ -26,14 +28,30 @@ export function verifyIdentitySignature(secret: string, identity: Pick<SignedIde
   return safeEqual(expected, identity.signature.toLowerCase());
 }
 
+/** The (surviving) customer holding the identity: one query unless the customer was merged. */
 async function customerWithIdentity(db: Executor, kind: 'visitor' | 'external', value: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('customer_identities')
-    .select('customer_id')
-    .where('kind', '=', kind)
-    .where('value', '=', value)
+    .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+    .select(['customer_identities.customer_id', 'customers.merged_into'])
+    .where('customer_identities.kind', '=', kind)
+    .where('customer_identities.value', '=', value)
     .executeTakeFirst();
-  return row ? resolveCustomerId(db, row.customer_id) : undefined;
+  if (!row) return undefined;
+  return row.merged_into ? resolveCustomerId(db, row.merged_into) : row.customer_id;
+}
+
+/** A new anonymous customer with a new visitor token, in one statement (atomic without a transaction). */
+async function createAnonymousVisitor(db: Executor): Promise<Visitor> {
+  const visitorToken = createSecret('tv_');
+  const tokenHash = hashToken(visitorToken);
+  const { rows } = await sql<{ customer_id: string }>`
+    with customer as (insert into customers (name) values ('') returning id)
+    insert into customer_identities (customer_id, kind, value) select id, 'visitor', ${tokenHash} from customer
+    returning customer_id`.execute(db);
+  const customerId = rows[0]?.customer_id;
+  if (!customerId) throw new Error('tongli: creating an anonymous visitor returned no row');
+  return { customerId, visitorToken, tokenHash, created: true };
 }
 
 async function hasExternalIdentity(db: Executor, customerId: string): Promise<boolean> {
@@ -76,6 +94,9 @@ async function issueToken(db: Executor, customerId: string): Promise<Visitor> {
  * verified identity (the caller checked the signature) links the visitor to the customer with that external id: an
  * anonymous visitor is merged into that customer; a visitor already known as someone else gets a fresh token, so one
  * shared browser never joins two people's histories.
+ *
+ * Without an identity this is one statement (a lookup, or the insert of a new visitor), so it needs no transaction;
+ * with an identity it writes several rows and must run in one.
  */
 export async function resolveVisitor(
   db: Executor,
@@ -85,7 +106,7 @@ export async function resolveVisitor(
   const tokenHash = visitorToken ? hashToken(visitorToken) : undefined;
   const known = tokenHash ? await customerWithIdentity(db, 'visitor', tokenHash) : undefined;
   const current = known && visitorToken && tokenHash ? { customerId: known, visitorToken, tokenHash } : undefined;
-  if (!identity) return current ?? issueToken(db, await createCustomer(db, undefined));
+  if (!identity) return current ?? createAnonymousVisitor(db);
 
   let visitor: Visitor;
   const owner = await customerWithIdentity(db, 'external', identity.externalId);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json } from '../../db/schema.js';
 import { agentSocketModule } from '../../realtime/ws-agent.js';
@@ -167,6 +167,29 @@ describe.each(DATABASES)('web chat widget on %s', (database) => {
     const forged = await visitor(inboxId, { identity: { externalId: 'shop-user-42', signature: sign('shop-user-43') } });
     expect(forged.welcome).toMatchObject({ type: 'error', code: 'invalid_identity' });
     expect(await forged.socket.closed).toBe(4403);
+  });
+
+  it('welcomes 200 visitors saying hello at once, each as their own customer', async () => {
+    const inboxId = await t.inbox('web');
+    const visitors = await Promise.all(Array.from({ length: 200 }, () => visitor(inboxId)));
+    expect(visitors.map((v) => v.welcome.type)).toEqual(Array(200).fill('welcome'));
+    const tokens = visitors.map((v) => v.welcome.visitorToken as string);
+    expect(new Set(tokens).size).toBe(200);
+    const owners = await t.deps.db.kysely
+      .selectFrom('customer_identities')
+      .select('customer_id')
+      .where('kind', '=', 'visitor')
+      .where(
+        'value',
+        'in',
+        tokens.map((token) => createHash('sha256').update(token).digest('hex')),
+      )
+      .execute();
+    expect(new Set(owners.map((o) => o.customer_id)).size).toBe(200);
+    // A second wave of the same visitors reconnecting at once keeps their tokens.
+    const again = await Promise.all(visitors.slice(0, 50).map((v) => visitor(inboxId, { visitorToken: v.welcome.visitorToken })));
+    expect(again.map((v) => v.welcome.visitorToken)).toEqual(tokens.slice(0, 50));
+    await Promise.all([...visitors, ...again].map((v) => v.socket.close()));
   });
 
   it('delivers hostile text as data', async () => {
