@@ -1,4 +1,5 @@
 import { platformModule } from './admin/module.js';
+import { analyticsModule } from './analytics/module.js';
 import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
@@ -20,5 +21,6 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   agentSocketModule,
   customersModule,
   platformModule,
+  analyticsModule,
   webModule,
 ];

@@ -19,6 +19,7 @@ const ACTIONS = {
   'evaluation.review': ['qa', 'supervisor', 'admin'],
   'evaluation.dispute': ['agent', 'supervisor', 'admin'],
   'guidelines.edit': ['supervisor', 'admin'],
+  'scorecard.edit': ['qa', 'supervisor', 'admin'],
   'canned.edit': ['supervisor', 'admin'],
   'import.run': ['supervisor', 'admin'],
   'widget.install': ['supervisor', 'admin'],
@@ -30,6 +31,7 @@ const ACTIONS = {
   'inbox.manage': ['admin'],
   'audit.read': ['admin'],
   'export.read': ['supervisor', 'qa', 'admin'],
+  'analytics.read': ['supervisor', 'qa', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;
