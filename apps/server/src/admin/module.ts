@@ -1,6 +1,7 @@
 import { analyzeMessage } from '../jobs/analyze.js';
 import { backfillAnalyses } from '../jobs/runner.js';
 import type { PlatformModule } from '../platform.js';
+import { syncScorecard } from '../qa/scorecard.js';
 import { GUIDELINES_UPDATED, rememberLoadedGuidelines, syncGuidelines } from './commands/guidelines.js';
 import { auditRoutes } from './routes/audit.js';
 import { cannedRoutes } from './routes/canned.js';
@@ -45,6 +46,7 @@ export const platformModule: PlatformModule = {
     },
     backfill: async (deps) => {
       await syncGuidelines(deps);
+      await syncScorecard(deps);
       await backfillAnalyses(deps);
     },
   },

@@ -181,6 +181,13 @@ export interface GuidelinesTable {
   created_at: CreatedAt;
 }
 
+export interface ScorecardsTable {
+  version: Generated<number>;
+  content: Json<unknown>;
+  updated_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface WebhooksTable {
   id: Generated<string>;
   url: string;
@@ -259,6 +266,7 @@ export interface Database {
   evaluations: EvaluationsTable;
   canned_replies: CannedRepliesTable;
   guidelines: GuidelinesTable;
+  scorecards: ScorecardsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   jobs: JobsTable;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { createAnalyzer, type Analyzer, type Guidelines, type Turn } from '@tongli/engine';
+import { createAnalyzer, type Analyzer, type Guidelines, type ScorecardDefinition, type Turn } from '@tongli/engine';
 
 const ENGINE_VERSION: string = (
   JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('@tongli/engine'))), 'utf8')) as {
@@ -36,10 +36,14 @@ export interface EngineService {
   readonly analyzer: Analyzer;
   /** Engine version; analyses made by another version are re-analysed by the backfill job. */
   readonly version: string;
-  /** Hash of the lexicon, guidelines and models the analyser was built from. */
+  /** Hash of the lexicon, guidelines, scorecard and models the analyser was built from. */
   readonly lexiconHash: string;
-  /** Rebuilds the analyser with new guidelines, without a restart. */
+  /** Rebuilds the analyser with new guidelines (keeping the scorecard), without a restart. */
   applyGuidelines(guidelines: Guidelines | undefined): void;
+  /** Rebuilds the analyser with a new QA scorecard (keeping the guidelines); undefined = the engine's default. Throws on an invalid one. */
+  applyScorecard(scorecard: ScorecardDefinition | undefined): void;
+  /** Rebuilds the analyser with the given parts; a part left out keeps its current value. Throws (and keeps the old analyser) on invalid input. */
+  configure(parts: { guidelines?: Guidelines | undefined; scorecard?: ScorecardDefinition | undefined }): void;
   analyzeConversation(id: string, turns: Turn[]): ReturnType<Analyzer['analyzeConversation']>;
 }
 
@@ -50,7 +54,12 @@ export interface EngineService {
  * engine.analyzer.analyzeCustomer('等了三天还没到！').emotion; // 'anger'
  */
 export function createEngineService(
-  options: { guidelines?: Guidelines | undefined; models?: boolean; modelFiles?: readonly string[] } = {},
+  options: {
+    guidelines?: Guidelines | undefined;
+    scorecard?: ScorecardDefinition | undefined;
+    models?: boolean;
+    modelFiles?: readonly string[];
+  } = {},
 ): EngineService {
   jieba ??= Jieba.withDict(dict);
   const segmenter = jieba;
@@ -59,18 +68,27 @@ export function createEngineService(
   const models = [...own, ...(options.models === false ? [] : (defaultModels ??= readDefaultModels()))];
   let analyzer: Analyzer;
   let lexiconHash = '';
-  const build = (guidelines: Guidelines | undefined): void => {
-    analyzer = createAnalyzer({
+  let current: { guidelines: Guidelines | undefined; scorecard: ScorecardDefinition | undefined } = {
+    guidelines: options.guidelines,
+    scorecard: options.scorecard,
+  };
+  const build = (guidelines: Guidelines | undefined, scorecard: ScorecardDefinition | undefined): void => {
+    const next = createAnalyzer({
       segmenter: { cut: (text: string) => segmenter.cut(text) },
       models,
       ...(guidelines ? { guidelines } : {}),
+      ...(scorecard ? { scorecard } : {}),
     });
-    lexiconHash = createHash('sha256')
-      .update(JSON.stringify([analyzer.catalogue, guidelines ?? null, analyzer.models.map((m) => [m.task, m.labels, m.meta])]))
-      .digest('hex')
-      .slice(0, 16);
+    // The default scorecard stays out of the hash, so hashes (and analyses) made before scorecards were editable stay valid.
+    const parts: unknown[] = [next.catalogue, guidelines ?? null, next.models.map((m) => [m.task, m.labels, m.meta])];
+    if (scorecard) parts.push(scorecard);
+    analyzer = next;
+    current = { guidelines, scorecard };
+    lexiconHash = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
   };
-  build(options.guidelines);
+  const configure = (p: { guidelines?: Guidelines | undefined; scorecard?: ScorecardDefinition | undefined }): void =>
+    build('guidelines' in p ? p.guidelines : current.guidelines, 'scorecard' in p ? p.scorecard : current.scorecard);
+  build(current.guidelines, current.scorecard);
   return {
     get analyzer() {
       return analyzer;
@@ -79,7 +97,9 @@ export function createEngineService(
     get lexiconHash() {
       return lexiconHash;
     },
-    applyGuidelines: build,
+    applyGuidelines: (guidelines) => configure({ guidelines }),
+    applyScorecard: (scorecard) => configure({ scorecard }),
+    configure,
     analyzeConversation: (id, turns) => analyzer.analyzeConversation({ id, turns }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { EvaluationsTable } from '../db/schema.js';
 import type { Executor } from '../repositories/jobs.js';
 
@@ -11,6 +11,10 @@ export interface EvaluationFilter {
   status?: 'final' | 'disputed' | 'resolved' | undefined;
   kind?: 'auto' | 'review' | undefined;
   conversationId?: string | undefined;
+  /** An agent technique id found in one of the conversation's analysed messages. */
+  technique?: string | undefined;
+  /** The customer's last or peak emotion in the conversation's analysis. */
+  emotion?: string | undefined;
   limit: number;
 }
 
@@ -23,6 +27,33 @@ export async function listEvaluations(db: Executor, filter: EvaluationFilter): P
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.conversationId) query = query.where('conversation_id', '=', filter.conversationId);
+  if (filter.technique) {
+    const needle = JSON.stringify({ agent: { techniques: [{ id: filter.technique }] } });
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('message_analyses')
+          .select(sql<number>`1`.as('one'))
+          .whereRef('message_analyses.conversation_id', '=', 'evaluations.conversation_id')
+          .where(sql<boolean>`message_analyses.result @> ${needle}::jsonb`),
+      ),
+    );
+  }
+  if (filter.emotion) {
+    const emotion = filter.emotion;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('conversation_analyses')
+          .select(sql<number>`1`.as('one'))
+          .whereRef('conversation_analyses.conversation_id', '=', 'evaluations.conversation_id')
+          .where((eb) =>
+            eb.or([
+              eb('conversation_analyses.last_emotion', '=', emotion),
+              eb(sql`conversation_analyses.result->'peak'->>'emotion'`, '=', emotion),
+            ]),
+          ),
+      ),
+    );
+  }
   return query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).execute();
 }
 

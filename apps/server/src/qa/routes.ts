@@ -117,6 +117,16 @@ export function qaRoutes(): OpenAPIHono<AppEnv> {
           maxScore: z.coerce.number().min(0).max(100).optional(),
           status: z.enum(['final', 'disputed', 'resolved']).optional(),
           kind: z.enum(['auto', 'review']).optional(),
+          technique: z
+            .string()
+            .regex(/^[a-z0-9_:-]{1,60}$/)
+            .optional()
+            .openapi({ description: 'An agent technique id used in the conversation (e.g. acknowledge_emotion)' }),
+          emotion: z
+            .string()
+            .regex(/^[a-z_]{1,30}$/)
+            .optional()
+            .openapi({ description: "The customer's last or peak emotion in the conversation (e.g. anger)" }),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
       },

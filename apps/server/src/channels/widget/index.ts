@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { PlatformModule } from '../../platform.js';
+import { widgetDemoRoutes } from './demo.js';
 import { createWidgetHub, type WidgetHub } from './hub.js';
 import { widgetScriptRoutes, widgetSnippetRoutes } from './routes.js';
 
@@ -20,7 +21,7 @@ const hubFor = (deps: Deps): WidgetHub => {
  * // <script src="https://support.example.com/widget.js" data-inbox="<inboxId>" async></script>
  */
 export const widgetModule: PlatformModule = {
-  publicRoutes: [widgetScriptRoutes],
+  publicRoutes: [widgetScriptRoutes, widgetDemoRoutes],
   protectedRoutes: [widgetSnippetRoutes],
   upgrade: (deps) => hubFor(deps).handle,
   start: async (deps) => {

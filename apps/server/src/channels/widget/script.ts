@@ -50,13 +50,13 @@ export const WIDGET_SCRIPT = String.raw`(function () {
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  var root = el('div', 'position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif');
-  var panel = el('div', 'display:none;flex-direction:column;width:320px;height:440px;margin-bottom:12px;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.2);overflow:hidden');
+  var root = el('div', 'position:fixed;right:12px;bottom:12px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif');
+  var panel = el('div', 'display:none;flex-direction:column;width:320px;width:min(320px,calc(100vw - 24px));height:440px;height:min(440px,calc(100vh - 104px));margin-bottom:12px;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.2);overflow:hidden');
   var header = el('div', 'padding:12px 16px;background:#1668dc;color:#fff;font-weight:600', script.getAttribute('data-title') || '\u5728\u7ebf\u5ba2\u670d');
   var list = el('div', 'flex:1;overflow-y:auto;padding:12px;background:#f5f7fa');
   var typing = el('div', 'display:none;padding:0 12px 4px;color:#888;font-size:12px;background:#f5f7fa', '\u2026');
   var form = el('form', 'display:flex;border-top:1px solid #e5e7eb');
-  var input = el('textarea', 'flex:1;border:0;padding:10px;resize:none;font:inherit;outline:none');
+  var input = el('textarea', 'flex:1;border:0;padding:10px;resize:none;font:inherit;font-size:16px;outline:none');
   input.rows = 2;
   input.maxLength = 20000;
   input.setAttribute('aria-label', 'message');
