@@ -12,6 +12,7 @@ import { LoginScene } from './scenes/login-scene.js';
 
 const WallScene = lazy(() => import('./scenes/wall-scene.js').then((m) => ({ default: m.WallScene })));
 const QaScene = lazy(() => import('./scenes/qa-scene.js').then((m) => ({ default: m.QaScene })));
+const AnalyticsScene = lazy(() => import('./scenes/analytics-scene.js').then((m) => ({ default: m.AnalyticsScene })));
 const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
 
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me } | { state: 'failed'; message: string };
@@ -56,6 +57,8 @@ export function App() {
           <WallScene {...props} />
         ) : section === 'qa' ? (
           <QaScene {...props} />
+        ) : section === 'analytics' ? (
+          <AnalyticsScene {...props} />
         ) : (
           <WorkspaceScene {...props} />
         )}

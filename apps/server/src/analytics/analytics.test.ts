@@ -209,7 +209,7 @@ describe.each(DATABASES)('analytics on %s', (database) => {
     ]);
     expect(o.angerDrivers.conversations).toBe(2);
     expect(o.angerDrivers.tags[0]).toEqual({ key: 'refund', count: 2 });
-    expect(o.angerDrivers.risks).toEqual([{ key: 'abuse', count: 1 }]);
+    expect(o.angerDrivers.risks).toMatchObject([{ key: 'abuse', count: 1, name: { zh: expect.any(String), en: expect.any(String) } }]);
     expect(o.angerDrivers.terms.map((d) => d.key)).toEqual(expect.arrayContaining(['退款', '快递']));
   });
 

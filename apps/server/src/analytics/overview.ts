@@ -37,6 +37,8 @@ export interface Figures {
 export interface Driver {
   key: string;
   count: number;
+  /** The signal's name from the engine's catalogue (risk drivers only). */
+  name?: { zh: string; en: string };
 }
 
 export interface Overview {
@@ -163,7 +165,15 @@ export async function computeOverview(deps: Deps, scope: AnalyticsScope): Promis
       to: round((i + 1) * TURNAROUND_BIN, 1) ?? 0,
       count: bins.get(i) ?? 0,
     })),
-    angerDrivers: { conversations: angry.total, tags: rank(tags), terms: rank(terms), risks: rank(risks) },
+    angerDrivers: {
+      conversations: angry.total,
+      tags: rank(tags),
+      terms: rank(terms),
+      risks: rank(risks).map((d) => {
+        const signal = deps.engine.analyzer.catalogue.signals.find((s) => s.id === d.key);
+        return signal ? { ...d, name: { zh: signal.name.zh, en: signal.name.en } } : d;
+      }),
+    },
   };
 }
 

@@ -38,7 +38,7 @@ const FiguresSchema = z.object({
   empathy: z.number().nullable().openapi({ description: 'Mean empathy score, −100..100' }),
 });
 
-const DriverSchema = z.object({ key: z.string(), count: z.number() });
+const DriverSchema = z.object({ key: z.string(), count: z.number(), name: z.object({ zh: z.string(), en: z.string() }).optional() });
 
 const OverviewSchema = z
   .object({
