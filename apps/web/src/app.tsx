@@ -15,6 +15,9 @@ const QaScene = lazy(() => import('./scenes/qa-scene.js').then((m) => ({ default
 const AnalyticsScene = lazy(() => import('./scenes/analytics-scene.js').then((m) => ({ default: m.AnalyticsScene })));
 const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
 
+/** Where each role starts when it signs in at the root: agents and admins the workspace, supervisors the wall, QA the reviews. */
+const HOME: Record<Me['role'], string> = { agent: '/', admin: '/', supervisor: '/wall', qa: '/qa' };
+
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me } | { state: 'failed'; message: string };
 
 /** Signs the user in (or finds the existing session) and shows the workspace. */
@@ -45,7 +48,15 @@ export function App() {
   if (session.state === 'loading') body = <Spin size="large" className="page-spinner" />;
   else if (session.state === 'failed')
     body = <Result status="error" title={t('app.error', { message: session.message })} extra={<a onClick={check}>{t('app.retry')}</a>} />;
-  else if (session.state === 'signed-out') body = <LoginScene onSignedIn={(me) => setSession({ state: 'signed-in', me })} />;
+  else if (session.state === 'signed-out')
+    body = (
+      <LoginScene
+        onSignedIn={(me) => {
+          if (location.pathname === '/') navigate(HOME[me.role]);
+          setSession({ state: 'signed-in', me });
+        }}
+      />
+    );
   else {
     const section = sectionOf(path);
     const props = { me: session.me, path, navigate, onLogout: logout };

@@ -51,6 +51,10 @@ export interface EvaluationQuery {
   maxScore?: number;
   status?: Evaluation['status'];
   kind?: Evaluation['kind'];
+  /** An agent technique id used in the conversation. */
+  technique?: string;
+  /** The customer's last or peak emotion. */
+  emotion?: string;
   limit?: number;
 }
 
@@ -76,6 +80,8 @@ export interface ApiClient {
   searchCannedReplies(q: string): Promise<CannedReply[]>;
   renderCannedReply(id: string, conversationId: string): Promise<{ body: string; missing: string[] }>;
   getContext(conversationId: string): Promise<ConversationContext>;
+  /** Any other JSON call (typed wrappers live next to the feature, e.g. api/settings.ts). */
+  request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   listEvaluations(query: EvaluationQuery): Promise<Evaluation[]>;
   getEvaluation(id: string): Promise<EvaluationDetail>;
   review(conversationId: string, body: { evaluationId?: string; points: PointOverride[]; comment?: string }): Promise<EvaluationDetail>;
@@ -143,6 +149,7 @@ export function createApiClient(base = ''): ApiClient {
     renderCannedReply: (id, conversationId) =>
       call<{ body: string; missing: string[] }>('POST', `/api/canned-replies/${encodeURIComponent(id)}/render`, { conversationId }),
     getContext: (id) => call<ConversationContext>('GET', `/api/conversations/${encodeURIComponent(id)}/context`),
+    request: (method, path, body) => call(method, path, body),
     listEvaluations: async (query) => {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));

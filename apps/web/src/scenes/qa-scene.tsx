@@ -19,29 +19,42 @@ import { useCallback, useEffect, useMemo, useState, type HTMLAttributes } from '
 import { api } from '../api/instance.js';
 import type { Evaluation, EvaluationDetail, EvaluationPoint, Me, Message, UserSummary } from '../api/types.js';
 import { Topbar } from '../components/topbar.js';
+import { useEngine } from '../features/composer/use-engine.js';
+import { CalibrationView } from '../features/qa-admin/calibration-view.js';
+import { GuidelinesEditor } from '../features/qa-admin/guidelines-editor.js';
+import { ScorecardEditor } from '../features/qa-admin/scorecard-editor.js';
 import { dialogueTurns, quoteOf } from '../features/qa/evidence.js';
 import { useI18n } from '../i18n/i18n.js';
 
 const STATUS_COLORS: Record<Evaluation['status'], string> = { final: 'default', disputed: 'orange', resolved: 'green' };
 const evaluationIdOf = (path: string): string | null => /^\/qa\/([0-9a-f-]{36})$/i.exec(path)?.[1] ?? null;
+const calibrationIdOf = (path: string): string | null => /^\/qa\/calibration\/([0-9a-f-]{36})$/i.exec(path)?.[1] ?? null;
+const toolOf = (path: string): 'scorecard' | 'guidelines' | null =>
+  path === '/qa/scorecard' ? 'scorecard' : path === '/qa/guidelines' ? 'guidelines' : null;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface Filters {
   range: [number, number];
   agentId?: string;
   status?: Evaluation['status'];
+  technique?: string;
+  emotion?: string;
 }
 
 /** QA: evaluations with filters, one evaluation's scorecard with highlighted evidence, review overrides and disputes. */
 export function QaScene({ me, path, navigate, onLogout }: { me: Me; path: string; navigate(path: string): void; onLogout(): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const reviewer = me.role !== 'agent';
+  const engine = useEngine();
+  const lang = language === 'en' ? 'en' : 'zh';
   const [filters, setFilters] = useState<Filters>({ range: [0, 100] });
   const [items, setItems] = useState<Evaluation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [users, setUsers] = useState<UserSummary[]>([]);
   const [version, setVersion] = useState(0);
   const selectedId = evaluationIdOf(path);
+  const calibrationId = reviewer ? calibrationIdOf(path) : null;
+  const tool = reviewer ? toolOf(path) : null;
 
   useEffect(() => {
     api.listUsers().then(setUsers, () => setUsers([]));
@@ -54,6 +67,8 @@ export function QaScene({ me, path, navigate, onLogout }: { me: Me; path: string
         maxScore: filters.range[1] < 100 ? filters.range[1] : undefined,
         agentId: filters.agentId,
         status: filters.status,
+        technique: filters.technique,
+        emotion: filters.emotion,
         limit: 200,
       })
       .then(
@@ -82,89 +97,143 @@ export function QaScene({ me, path, navigate, onLogout }: { me: Me; path: string
   return (
     <div className="workspace">
       <Topbar me={me} path={path} navigate={navigate} onLogout={onLogout} />
-      <div className="qa">
-        <section className="qa-list" aria-label={t('qa.list')}>
-          <div className="qa-filters">
-            <div className="qa-filter">
-              <Typography.Text type="secondary">{t('qa.scoreRange', { min: filters.range[0], max: filters.range[1] })}</Typography.Text>
-              <Slider
-                range
-                min={0}
-                max={100}
-                defaultValue={filters.range}
-                onChangeComplete={(range: number[]) => setFilters((f) => ({ ...f, range: [range[0] ?? 0, range[1] ?? 100] }))}
-                aria-label={t('qa.score')}
-              />
-            </div>
-            <div className="qa-filter-row">
-              {reviewer && (
-                <Select<string>
+      {reviewer && (
+        <nav className="qa-tabs" aria-label={t('nav.qa')}>
+          <Segmented<string>
+            size="small"
+            value={tool ?? 'evaluations'}
+            onChange={(value) => navigate(value === 'evaluations' ? '/qa' : `/qa/${value}`)}
+            options={(['evaluations', 'scorecard', 'guidelines'] as const).map((value) => ({ value, label: t(`qa.tab.${value}`) }))}
+          />
+        </nav>
+      )}
+      {tool ? (
+        <div className="settings-page">
+          {tool === 'scorecard' ? (
+            <ScorecardEditor canEdit={['qa', 'supervisor', 'admin'].includes(me.role)} />
+          ) : (
+            <GuidelinesEditor canEdit={['supervisor', 'admin'].includes(me.role)} />
+          )}
+        </div>
+      ) : (
+        <div className="qa">
+          <section className="qa-list" aria-label={t('qa.list')}>
+            <div className="qa-filters">
+              <div className="qa-filter">
+                <Typography.Text type="secondary">{t('qa.scoreRange', { min: filters.range[0], max: filters.range[1] })}</Typography.Text>
+                <Slider
+                  range
+                  min={0}
+                  max={100}
+                  defaultValue={filters.range}
+                  onChangeComplete={(range: number[]) => setFilters((f) => ({ ...f, range: [range[0] ?? 0, range[1] ?? 100] }))}
+                  aria-label={t('qa.score')}
+                />
+              </div>
+              <div className="qa-filter-row">
+                {reviewer && (
+                  <Select<string>
+                    allowClear
+                    showSearch={{ optionFilterProp: 'label' }}
+                    placeholder={t('qa.allAgents')}
+                    aria-label={t('qa.agent')}
+                    value={filters.agentId}
+                    onChange={(agentId) => setFilters((f) => ({ ...f, agentId }))}
+                    options={users.filter((u) => u.role !== 'qa').map((u) => ({ value: u.id, label: u.name }))}
+                    className="qa-filter-agent"
+                    popupMatchSelectWidth={false}
+                  />
+                )}
+                <Select<Evaluation['status']>
                   allowClear
-                  showSearch={{ optionFilterProp: 'label' }}
-                  placeholder={t('qa.allAgents')}
-                  aria-label={t('qa.agent')}
-                  value={filters.agentId}
-                  onChange={(agentId) => setFilters((f) => ({ ...f, agentId }))}
-                  options={users.filter((u) => u.role !== 'qa').map((u) => ({ value: u.id, label: u.name }))}
-                  className="qa-filter-agent"
+                  placeholder={t('qa.allStatuses')}
+                  aria-label={t('qa.status')}
+                  value={filters.status}
+                  onChange={(status) => setFilters((f) => ({ ...f, status }))}
+                  options={(['final', 'disputed', 'resolved'] as const).map((s) => ({ value: s, label: t(`qa.status.${s}`) }))}
+                  className="qa-filter-status"
                   popupMatchSelectWidth={false}
                 />
+              </div>
+              {reviewer && (
+                <div className="qa-filter-row">
+                  <Select<string>
+                    allowClear
+                    showSearch={{ optionFilterProp: 'label' }}
+                    placeholder={t('qa.allTechniques')}
+                    aria-label={t('qa.technique')}
+                    value={filters.technique}
+                    onChange={(technique) => setFilters((f) => ({ ...f, technique }))}
+                    options={(engine?.catalogue.techniques ?? []).map((x) => ({ value: x.id, label: x.name[lang] }))}
+                    className="qa-filter-technique"
+                    popupMatchSelectWidth={false}
+                  />
+                  <Select<string>
+                    allowClear
+                    placeholder={t('qa.allEmotions')}
+                    aria-label={t('qa.emotion')}
+                    value={filters.emotion}
+                    onChange={(emotion) => setFilters((f) => ({ ...f, emotion }))}
+                    options={(engine?.catalogue.emotions ?? []).map((x) => ({ value: x.id, label: x.name[lang] }))}
+                    className="qa-filter-emotion"
+                    popupMatchSelectWidth={false}
+                  />
+                </div>
               )}
-              <Select<Evaluation['status']>
-                allowClear
-                placeholder={t('qa.allStatuses')}
-                aria-label={t('qa.status')}
-                value={filters.status}
-                onChange={(status) => setFilters((f) => ({ ...f, status }))}
-                options={(['final', 'disputed', 'resolved'] as const).map((s) => ({ value: s, label: t(`qa.status.${s}`) }))}
-                className="qa-filter-status"
-                popupMatchSelectWidth={false}
-              />
             </div>
-          </div>
-          {error && <Alert type="error" showIcon title={t('app.error', { message: error })} />}
-          <Table<Evaluation>
-            size="small"
-            rowKey="id"
-            loading={items === null && !error}
-            dataSource={items ?? []}
-            pagination={{ pageSize: 20, size: 'small', showSizeChanger: false }}
-            locale={{ emptyText: t('qa.empty') }}
-            rowClassName={(r) => (r.id === selectedId ? 'qa-row-selected' : '')}
-            onRow={(r) => ({ onClick: () => navigate(`/qa/${r.id}`), 'data-evaluation-id': r.id }) as HTMLAttributes<HTMLElement>}
-            columns={[
-              {
-                title: t('qa.date'),
-                dataIndex: 'createdAt',
-                width: 96,
-                render: (at: string) => new Date(at).toLocaleDateString(),
-              },
-              { title: t('qa.agent'), dataIndex: 'agentId', ellipsis: true, render: (id: string | null) => nameOf(id) },
-              { title: t('qa.kind'), dataIndex: 'kind', width: 72, render: (k: Evaluation['kind']) => t(`qa.kind.${k}`) },
-              {
-                title: t('qa.score'),
-                dataIndex: 'score',
-                width: 64,
-                align: 'right',
-                render: (s: number) => <span className={s < 60 ? 'score-low' : ''}>{Math.round(s)}</span>,
-              },
-              {
-                title: t('qa.status'),
-                dataIndex: 'status',
-                width: 84,
-                render: (s: Evaluation['status']) => <Tag color={STATUS_COLORS[s]}>{t(`qa.status.${s}`)}</Tag>,
-              },
-            ]}
-          />
-        </section>
-        <main className="qa-detail">
-          {selectedId ? (
-            <EvaluationView key={`${selectedId}:${version}`} id={selectedId} me={me} nameOf={nameOf} onChanged={changed} />
-          ) : (
-            <Empty className="pane-empty" description={t('qa.select')} />
-          )}
-        </main>
-      </div>
+            {error && <Alert type="error" showIcon title={t('app.error', { message: error })} />}
+            <Table<Evaluation>
+              size="small"
+              rowKey="id"
+              loading={items === null && !error}
+              dataSource={items ?? []}
+              pagination={{ pageSize: 20, size: 'small', showSizeChanger: false }}
+              locale={{ emptyText: t('qa.empty') }}
+              rowClassName={(r) => (r.id === selectedId ? 'qa-row-selected' : '')}
+              onRow={(r) => ({ onClick: () => navigate(`/qa/${r.id}`), 'data-evaluation-id': r.id }) as HTMLAttributes<HTMLElement>}
+              columns={[
+                {
+                  title: t('qa.date'),
+                  dataIndex: 'createdAt',
+                  width: 96,
+                  render: (at: string) => new Date(at).toLocaleDateString(),
+                },
+                { title: t('qa.agent'), dataIndex: 'agentId', ellipsis: true, render: (id: string | null) => nameOf(id) },
+                { title: t('qa.kind'), dataIndex: 'kind', width: 72, render: (k: Evaluation['kind']) => t(`qa.kind.${k}`) },
+                {
+                  title: t('qa.score'),
+                  dataIndex: 'score',
+                  width: 64,
+                  align: 'right',
+                  render: (s: number) => <span className={s < 60 ? 'score-low' : ''}>{Math.round(s)}</span>,
+                },
+                {
+                  title: t('qa.status'),
+                  dataIndex: 'status',
+                  width: 84,
+                  render: (s: Evaluation['status']) => <Tag color={STATUS_COLORS[s]}>{t(`qa.status.${s}`)}</Tag>,
+                },
+              ]}
+            />
+          </section>
+          <main className="qa-detail">
+            {calibrationId ? (
+              <CalibrationView key={calibrationId} conversationId={calibrationId} nameOf={nameOf} navigate={navigate} />
+            ) : selectedId ? (
+              <EvaluationView
+                key={`${selectedId}:${version}`}
+                id={selectedId}
+                me={me}
+                nameOf={nameOf}
+                onChanged={changed}
+                navigate={navigate}
+              />
+            ) : (
+              <Empty className="pane-empty" description={t('qa.select')} />
+            )}
+          </main>
+        </div>
+      )}
     </div>
   );
 }
@@ -174,11 +243,13 @@ function EvaluationView({
   me,
   nameOf,
   onChanged,
+  navigate,
 }: {
   id: string;
   me: Me;
   nameOf(id: string | null): string;
   onChanged(next?: string): void;
+  navigate(path: string): void;
 }) {
   const { t, language } = useI18n();
   const { message } = App.useApp();
@@ -233,6 +304,11 @@ function EvaluationView({
         {reviewer && (
           <Button type="primary" onClick={() => setReviewing(true)}>
             {t('qa.review')}
+          </Button>
+        )}
+        {reviewer && (
+          <Button onClick={() => navigate(`/qa/calibration/${evaluation.conversationId}`)} data-action="calibration">
+            {t('qa.calibrate')}
           </Button>
         )}
         {evaluation.agentId === me.id && evaluation.status === 'final' && (

@@ -7,6 +7,7 @@ import { useEngine } from '../features/composer/use-engine.js';
 import { ConversationPane } from '../features/conversation/conversation-pane.js';
 import { InboxList } from '../features/inbox/inbox-list.js';
 import { useInbox, type InboxFilters } from '../features/inbox/use-inbox.js';
+import { WidgetDemoMenu } from '../features/qa-admin/widget-demo-menu.js';
 import { useRealtime, type RealtimeEvent } from '../features/realtime/use-realtime.js';
 import { useI18n } from '../i18n/i18n.js';
 
@@ -77,6 +78,7 @@ export function WorkspaceScene({ me, path, navigate, onLogout }: { me: Me; path:
           <div className="inbox-head">
             <Typography.Text strong>{t('inbox.title')}</Typography.Text>
             {inbox.total !== null && <Typography.Text type="secondary">{t('inbox.count', { total: inbox.total })}</Typography.Text>}
+            {(me.role === 'supervisor' || me.role === 'admin') && <WidgetDemoMenu />}
           </div>
           <div className="inbox-filters">
             <Select<ConversationStatus | 'all'>

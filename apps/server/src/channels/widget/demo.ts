@@ -46,8 +46,8 @@ export function widgetDemoRoutes(): OpenAPIHono<AppEnv> {
       }
       return c.html(
         page(`<h1 style="font-size:22px">同理商城 · 客服演示</h1>
-<p>这是一个顾客页面。点击右下角的 💬 开始对话；在另一个标签页以坐席身份登录工作台，即可看到顾客的情绪与话术提示并回复。</p>
-<p lang="en" style="color:#4b5563">A customer-facing demo page. Open the 💬 button at the bottom right and write a message; sign in to the
+<p>这是一个顾客页面。点击右下角蓝色的对话按钮开始对话；在另一个标签页以坐席身份登录工作台，即可看到顾客的情绪与话术提示并回复。</p>
+<p lang="en" style="color:#4b5563">A customer-facing demo page. Open the blue chat button at the bottom right and write a message; sign in to the
 workspace as an agent in another tab to see the customer's emotion and the coaching hints, and reply.</p>
 <script src="/widget.js" data-inbox="${inbox.toLowerCase()}" data-title="同理商城 · 在线客服" async></script>`),
         200,

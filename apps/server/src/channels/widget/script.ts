@@ -62,8 +62,24 @@ export const WIDGET_SCRIPT = String.raw`(function () {
   input.setAttribute('aria-label', 'message');
   var sendButton = el('button', 'border:0;background:#1668dc;color:#fff;padding:0 16px;cursor:pointer', '\u53d1\u9001');
   sendButton.type = 'submit';
-  var bubble = el('button', 'width:56px;height:56px;border-radius:50%;border:0;background:#1668dc;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);float:right', '\ud83d\udcac');
+  var bubble = el('button', 'width:56px;height:56px;border-radius:50%;border:0;background:#1668dc;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);float:right;display:flex;align-items:center;justify-content:center');
   bubble.setAttribute('aria-label', 'chat');
+  // A drawn speech bubble, not an emoji: pages and phones without an emoji font would show an empty box.
+  if (document.createElementNS) {
+    var SVG = 'http://www.w3.org/2000/svg';
+    var icon = document.createElementNS(SVG, 'svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('width', '26');
+    icon.setAttribute('height', '26');
+    icon.setAttribute('aria-hidden', 'true');
+    var path = document.createElementNS(SVG, 'path');
+    path.setAttribute('fill', 'currentColor');
+    path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+    icon.appendChild(path);
+    bubble.appendChild(icon);
+  } else {
+    bubble.textContent = '\ud83d\udcac';
+  }
   form.appendChild(input);
   form.appendChild(sendButton);
   panel.appendChild(header);

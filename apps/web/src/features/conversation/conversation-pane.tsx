@@ -1,7 +1,8 @@
 import { SwapOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Result, Select, Space, Spin, Tag, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerAnalysis } from '@tongli/engine';
+import { ApiError } from '../../api/client.js';
 import { api } from '../../api/instance.js';
 import type { ConversationDetail, ConversationListItem, Me, Priority } from '../../api/types.js';
 import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
@@ -12,6 +13,8 @@ import type { CoachContext } from '../composer/use-coach.js';
 import { CustomerPanel } from '../customer/customer-panel.js';
 import { MessageItem } from './message-item.js';
 import { TransferDialog } from './transfer-dialog.js';
+
+const NOT_FOUND = 'not_found';
 
 // ECharts is half a megabyte: the chart loads after the thread is on screen.
 const EmotionTimeline = lazy(() => import('./emotion-timeline.js').then((m) => ({ default: m.EmotionTimeline })));
@@ -50,7 +53,8 @@ export function ConversationPane({
         setDetail(d);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      // A hidden conversation answers 404 like a missing one: nothing about it is shown.
+      (e: unknown) => setError(e instanceof ApiError && e.status === 404 ? NOT_FOUND : e instanceof Error ? e.message : String(e)),
     );
   }, [id]);
 
@@ -116,6 +120,8 @@ export function ConversationPane({
     }
   };
 
+  if (error === NOT_FOUND)
+    return <Result status="404" title={t('conversation.notFound')} className="pane-error conversation-not-found" data-not-found="" />;
   if (error) return <Alert type="error" showIcon title={t('app.error', { message: error })} className="pane-error" />;
   if (!detail) return <Spin className="pane-spinner" />;
   const { conversation, analysis } = detail;
