@@ -196,6 +196,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the loop in Chromium: role homes, widget
     expect(
       platform.deps.engine.analyzer.coach('亲，稍等', { customer: '怎么还没到' }).hints.some((h) => h.id === 'guideline_violation'),
     ).toBe(true);
+    // The composer's in-browser coaching uses the saved guidelines too.
+    await lead.locator('[data-section="workspace"]').click();
+    await lead.locator('.inbox-row').first().click();
+    await lead.locator('textarea.draft-input').fill('亲，马上帮您看');
+    await lead.locator('.hints [data-hint="guideline_violation"]').first().waitFor({ timeout: 10_000 });
+    await lead.screenshot({ path: join(SHOTS, 'composer-guideline.png') });
     await lead.close();
   });
 

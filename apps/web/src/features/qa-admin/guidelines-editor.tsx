@@ -4,6 +4,7 @@ import { Alert, App, Button, Card, Empty, Input, Select, Spin, Tag, Typography }
 import { useEffect, useMemo, useState } from 'react';
 import { getGuidelines, saveGuidelines, type GuidelinesContent } from '../../api/settings.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { reloadEngine } from '../composer/engine.js';
 import { useEngine } from '../composer/use-engine.js';
 import { cleanGuidelines } from './model.js';
 
@@ -80,6 +81,7 @@ export function GuidelinesEditor({ canEdit }: { canEdit: boolean }) {
         setDraft(saved.content);
         setVersion(saved.version);
         setSaving(false);
+        reloadEngine();
         void message.success(t('guidelines.saved', { version: saved.version }));
       },
       (e: unknown) => {
