@@ -39,11 +39,14 @@ async function findByKey(db: Executor, key: string, conversationId: string): Pro
  * this resolves. Events go out after commit.
  */
 export async function postMessage(deps: Deps, input: PostMessageInput): Promise<PostedMessage> {
+  const body = input.senderType === 'customer' && deps.config.redactAtRest ? deps.redact(input.body) : input.body;
+  // Channel hooks (e.g. email delivery) only concern replies; everything else is one statement.
+  const hooked = input.type === 'outgoing' && !input.createdAt && (deps.messageHooks?.length ?? 0) > 0;
+  if (!hooked) return insertMessageAtomically(deps, input, body);
   if (input.idempotencyKey) {
     const existing = await findByKey(deps.db.kysely, input.idempotencyKey, input.conversationId);
     if (existing) return { message: existing, created: false };
   }
-  const body = input.senderType === 'customer' && deps.config.redactAtRest ? deps.redact(input.body) : input.body;
   let result: { message: Message; conversation: { team_id: string | null; assignee_id: string | null; inbox_id: string } };
   try {
     result = await deps.db.kysely.transaction().execute(async (trx) => {
@@ -98,6 +101,63 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
     data: result.message,
   });
   return { message: result.message, created: true };
+}
+
+type PostedRow = Message & { team_id: string | null; assignee_id: string | null; inbox_id: string };
+
+/**
+ * The common path in one round trip: inserts the message, moves the conversation's clocks, queues the analysis and
+ * (only when a webhook subscribes) the webhook event — one statement, so atomic without BEGIN/COMMIT. A duplicate
+ * idempotency key inserts nothing and returns the stored message.
+ */
+async function insertMessageAtomically(deps: Deps, input: PostMessageInput, body: string): Promise<PostedMessage> {
+  const announce = !input.createdAt;
+  let row: PostedRow | undefined;
+  try {
+    const result = await sql<PostedRow>`
+      with msg as (
+        insert into messages (conversation_id, type, sender_type, sender_id, body, content_type, idempotency_key, email_message_id, metadata, created_at)
+        values (${input.conversationId}, ${input.type}, ${input.senderType}, ${input.senderId ?? null}, ${body}, ${input.contentType ?? 'text'},
+          ${input.idempotencyKey ?? null}, ${input.emailMessageId ?? null}, ${json(input.metadata ?? {})}::jsonb, coalesce(${input.createdAt ?? null}::timestamptz, now()))
+        on conflict (idempotency_key) do nothing
+        returning *
+      ), conv as (
+        update conversations c set
+          updated_at = now(),
+          last_message_at = case when m.type in ('incoming', 'outgoing') then m.created_at else c.last_message_at end,
+          waiting_since = case m.type when 'incoming' then coalesce(c.waiting_since, m.created_at) when 'outgoing' then null else c.waiting_since end,
+          first_response_at = case when m.type = 'outgoing' then coalesce(c.first_response_at, m.created_at) else c.first_response_at end,
+          status = case when m.type = 'incoming' and c.status in ('resolved', 'snoozed') then 'open' else c.status end,
+          resolved_at = case when m.type = 'incoming' and c.status = 'resolved' then null else c.resolved_at end
+        from msg m where c.id = m.conversation_id
+        returning c.team_id, c.assignee_id, c.inbox_id
+      ), analysis as (
+        insert into jobs (kind, payload)
+        select 'analyze_message', jsonb_build_object('messageId', msg.id) from msg where msg.type in ('incoming', 'outgoing')
+      ), hook as (
+        insert into jobs (kind, payload)
+        select 'webhook_event', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object('message_id', msg.id, 'conversation_id', msg.conversation_id))
+        from msg where ${announce} and exists (select 1 from webhooks where active and (events ? 'message.created' or events ? '*'))
+      )
+      select msg.*, conv.team_id, conv.assignee_id, conv.inbox_id from msg, conv`.execute(deps.db.kysely);
+    row = result.rows[0];
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound('conversation');
+    throw error;
+  }
+  if (!row) {
+    const existing = input.idempotencyKey ? await findByKey(deps.db.kysely, input.idempotencyKey, input.conversationId) : undefined;
+    if (!existing) throw notFound('conversation');
+    return { message: existing, created: false };
+  }
+  const { team_id: teamId, assignee_id: assigneeId, inbox_id: inboxId, ...message } = row;
+  deps.wakeJobs();
+  deps.bus.publish({ type: 'message.created', conversationId: message.conversation_id, teamId, assigneeId, inboxId, data: message });
+  return { message, created: true };
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23503';
 }
 
 /** Keeps the conversation's clocks right: who waits since when, first response, reopen on a new customer message. */

@@ -2,7 +2,7 @@ import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
 import { sql } from 'kysely';
 import { json } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { enqueueWebhookEvent } from '../repositories/jobs.js';
+import { enqueueWebhookEvent, relaxDurability } from '../repositories/jobs.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -101,6 +101,8 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
   const hash = deps.engine.lexiconHash;
   const result = customerResult ? { role: 'customer', customer: customerResult } : { role: 'agent', agent: agentResult };
   await db.transaction().execute(async (trx) => {
+    // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
+    await relaxDurability(trx);
     const values = {
       conversation_id: conversation.id,
       engine_version: version,

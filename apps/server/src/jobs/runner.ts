@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { claimJobs, completeJob, enqueueJob, failJob } from '../repositories/jobs.js';
+import { claimJobs, completeJobs, enqueueJob, failJob } from '../repositories/jobs.js';
 import { analyzeMessage } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
@@ -43,16 +43,18 @@ export function createJobRunner(
 
   const runBatch = async (): Promise<number> => {
     const jobs = await claimJobs(deps.db.kysely, worker, batch);
+    const done: number[] = [];
     for (const job of jobs) {
       const handler = handlers[job.kind];
       try {
         if (!handler) throw new Error(`unknown job kind ${job.kind}`);
         await handler(deps.getDeps(), (job.payload ?? {}) as Record<string, unknown>, job);
-        await completeJob(deps.db.kysely, job.id);
+        done.push(job.id);
       } catch (error) {
         await failJob(deps.db.kysely, job, (error as Error).message).catch(() => undefined);
       }
     }
+    await completeJobs(deps.db.kysely, done);
     return jobs.length;
   };
 

@@ -30,12 +30,28 @@ export async function claimJobs(db: Executor, worker: string, limit: number, lea
   return result.rows;
 }
 
-export async function completeJob(db: Executor, id: number): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({ done_at: sql`now()`, locked_until: null, last_error: null })
-    .where('id', '=', id)
-    .execute();
+/**
+ * Marks jobs done, all in one commit that does not wait for the disk: if that commit is lost in a crash the jobs simply
+ * run again, and every handler is idempotent.
+ */
+export async function completeJobs(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await relaxDurability(trx);
+    await trx
+      .updateTable('jobs')
+      .set({ done_at: sql`now()`, locked_until: null, last_error: null })
+      .where('id', 'in', ids)
+      .execute();
+  });
+}
+
+/**
+ * Lets the current transaction commit without waiting for its WAL flush. Only for writes that can be recomputed
+ * (analyses, job bookkeeping) — never for what is acknowledged to a client.
+ */
+export async function relaxDurability(trx: Transaction<Database>): Promise<void> {
+  await sql`set local synchronous_commit = off`.execute(trx);
 }
 
 /** Records a failure; retries later with exponential backoff until `max_attempts`, then parks the job as dead. */

@@ -54,7 +54,7 @@ export async function prepareDatabase(database: ProcessDatabase): Promise<{ toke
  * const child = await startServerProcess(database.env, await freePort());
  */
 export function startServerProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--no-demo', '--port', String(port)], {
+  const child = spawn(process.execPath, [...(process.env.TONGLI_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.TONGLI_PROFILE] : []), BIN, 'serve', '--no-demo', '--port', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
