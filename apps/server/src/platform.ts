@@ -25,6 +25,8 @@ export interface PlatformModule {
   start?: (deps: Deps) => Promise<(() => Promise<void>) | void>;
   /** Background job kinds this module handles (enqueue them with `enqueueJob` in the same transaction as the data). */
   jobs?: Record<string, JobHandler>;
+  /** Runs before each batch of background jobs with the kinds it holds. */
+  beforeJobs?: (deps: Deps, kinds: ReadonlySet<string>) => Promise<void>;
 }
 
 export interface Platform {
@@ -72,7 +74,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const modules = options.modules ?? PLATFORM_MODULES;
   const runner = createJobRunner(
     { db, getDeps: () => deps },
-    { pollMs: options.pollMs ?? 500, handlers: Object.assign({}, ...modules.map((m) => m.jobs ?? {})) as Record<string, JobHandler> },
+    {
+      pollMs: options.pollMs ?? 500,
+      handlers: Object.assign({}, ...modules.map((m) => m.jobs ?? {})) as Record<string, JobHandler>,
+      beforeJobs: modules.flatMap((m) => (m.beforeJobs ? [m.beforeJobs] : [])),
+    },
   );
   wake = () => runner.wake();
   if (options.jobs === false) await runner.stop();

@@ -1,4 +1,3 @@
-import { analyzeMessage } from '../jobs/analyze.js';
 import { backfillAnalyses } from '../jobs/runner.js';
 import type { PlatformModule } from '../platform.js';
 import { syncScorecard } from '../qa/scorecard.js';
@@ -39,11 +38,10 @@ export const platformModule: PlatformModule = {
       unsubscribe();
     };
   },
+  beforeJobs: async (deps, kinds) => {
+    if (kinds.has('analyze_message')) await syncGuidelines(deps, GUIDELINES_JOB_CHECK_MS);
+  },
   jobs: {
-    analyze_message: async (deps, payload) => {
-      await syncGuidelines(deps, GUIDELINES_JOB_CHECK_MS);
-      await analyzeMessage(deps, String(payload.messageId));
-    },
     backfill: async (deps) => {
       await syncGuidelines(deps);
       await syncScorecard(deps);

@@ -1,8 +1,8 @@
 import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
-import { sql } from 'kysely';
-import { json } from '../db/schema.js';
+import { sql, type Insertable } from 'kysely';
+import { json, type ConversationAnalysesTable, type MessageAnalysesTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { enqueueWebhookEvent, relaxDurability } from '../repositories/jobs.js';
+import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -18,92 +18,126 @@ export interface Alert {
   conversationId: string;
 }
 
-/**
- * Analyses one message; when it is the conversation's latest, also refreshes the conversation's analysis (a burst of
- * messages then costs one conversation analysis per message that is still the latest, not one per message).
- * Emits `message.analyzed` and any alerts.
- */
+interface HistoryRow {
+  id: string;
+  conversation_id: string;
+  type: string;
+  body: string;
+  seq: number;
+}
+
+/** Analyses one message (see `analyzeMessages`). */
 export async function analyzeMessage(deps: Deps, messageId: string): Promise<void> {
+  await analyzeMessages(deps, [messageId]);
+}
+
+/**
+ * Analyses a batch of messages with a fixed number of queries (reads for the batch, one transaction of multi-row
+ * writes): each message with its context (the customer's message it answers, earlier agent turns); each conversation
+ * whose latest message is in the batch gets its conversation analysis refreshed once. Emits `message.analyzed` and
+ * alerts. Idempotent, so a batch re-run after a crash is harmless.
+ */
+export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
   const db = deps.db.kysely;
-  const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  if (!message || (message.type !== 'incoming' && message.type !== 'outgoing')) return;
-  const conversation = await db.selectFrom('conversations').selectAll().where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
-  const customer = await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst();
-  // The turns up to and including this message (its context), plus one look-ahead row telling whether it is the latest.
-  const [history, later] = await Promise.all([
-    db
-      .selectFrom('messages')
-      .select(['id', 'type', 'body', 'seq'])
-      .where('conversation_id', '=', conversation.id)
-      .where('type', 'in', ['incoming', 'outgoing'])
-      .where('seq', '<=', message.seq)
-      .orderBy('seq', 'desc')
-      .limit(MAX_TURNS)
-      .execute(),
-    db
-      .selectFrom('messages')
-      .select('id')
-      .where('conversation_id', '=', conversation.id)
-      .where('type', 'in', ['incoming', 'outgoing'])
-      .where('seq', '>', message.seq)
-      .limit(1)
-      .executeTakeFirst(),
-  ]);
-  history.reverse();
-  const isLatest = later === undefined;
+  if (messageIds.length === 0) return;
+  const messages = (await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()).filter(
+    (m) => m.type === 'incoming' || m.type === 'outgoing',
+  );
+  if (messages.length === 0) return;
+  const conversationIds = [...new Set(messages.map((m) => m.conversation_id))];
+  const conversations = new Map(
+    (await db.selectFrom('conversations').selectAll().where('id', 'in', conversationIds).execute()).map((c) => [c.id, c]),
+  );
+  const customerIds = [...new Set([...conversations.values()].map((c) => c.customer_id))];
+  const names = new Map(
+    (await db.selectFrom('customers').select(['id', 'name']).where('id', 'in', customerIds).execute()).map((c) => [c.id, c.name]),
+  );
+  // The most recent turns of each conversation, oldest first; older context is fetched per message when needed.
+  const recent = await sql<HistoryRow>`
+    select id, conversation_id, type, body, seq from (
+      select id, conversation_id, type, body, seq, row_number() over (partition by conversation_id order by seq desc) as rn
+      from messages where conversation_id in (${sql.join(conversationIds)}) and type in ('incoming', 'outgoing')
+    ) t where rn <= ${MAX_TURNS} order by conversation_id, seq`.execute(db);
+  const histories = new Map<string, HistoryRow[]>();
+  for (const row of recent.rows) {
+    const list = histories.get(row.conversation_id) ?? [];
+    list.push(row);
+    histories.set(row.conversation_id, list);
+  }
+
   const { analyzer } = deps.engine;
-  const before = history.slice(0, -1);
-  let customerResult: CustomerAnalysis | undefined;
-  let agentResult: AgentAnalysis | undefined;
-  if (message.type === 'incoming') {
-    customerResult = analyzer.analyzeCustomer(message.body);
-  } else {
-    const lastCustomer = before.findLast((m) => m.type === 'incoming');
-    agentResult = analyzer.analyzeAgent(message.body, {
-      ...(lastCustomer ? { customer: lastCustomer.body } : {}),
-      previousAgentTurns: before
-        .filter((m) => m.type === 'outgoing')
-        .slice(-5)
-        .map((m) => m.body),
-      ...(customer?.name ? { customerName: customer.name } : {}),
-    });
-  }
-
-  const whole = isLatest
-    ? deps.engine.analyzeConversation(
-        conversation.id,
-        history.map((m): Turn => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body })),
-      )
-    : undefined;
-  const last = whole?.trajectory.at(-1);
-  const risk = whole
-    ? Object.entries(whole.signals)
-        .filter(([, count]) => count > 0)
-        .map(([id]) => id)
-    : [];
-
-  const alerts: Alert[] = [];
-  for (const signal of customerResult?.signals ?? []) {
-    if (ALERT_SIGNALS.has(signal.id)) {
-      alerts.push({
-        kind: signal.id,
-        severity: signal.id === 'self_harm' || signal.id === 'threat' ? 'critical' : 'warning',
-        messageId,
-        conversationId: conversation.id,
-      });
-    }
-  }
-  if (customerResult && whole && isAngerRising(whole.trajectory.slice(-ANGER_RUN))) {
-    alerts.push({ kind: 'anger_rising', severity: 'warning', messageId, conversationId: conversation.id });
-  }
-
   const version = deps.engine.version;
   const hash = deps.engine.lexiconHash;
-  const result = customerResult ? { role: 'customer', customer: customerResult } : { role: 'agent', agent: agentResult };
-  await db.transaction().execute(async (trx) => {
-    // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
-    await relaxDurability(trx);
-    const values = {
+  const messageRows: Insertable<MessageAnalysesTable>[] = [];
+  const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
+  const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
+  for (const message of messages) {
+    const conversation = conversations.get(message.conversation_id);
+    if (!conversation) continue;
+    let history = histories.get(conversation.id) ?? [];
+    const latest = history.at(-1);
+    const isLatest = latest?.seq === message.seq;
+    if (!history.some((m) => m.seq === message.seq)) {
+      // A message older than the loaded window (a backfill of a long conversation): its own context.
+      history = (
+        await db
+          .selectFrom('messages')
+          .select(['id', 'conversation_id', 'type', 'body', 'seq'])
+          .where('conversation_id', '=', conversation.id)
+          .where('type', 'in', ['incoming', 'outgoing'])
+          .where('seq', '<=', message.seq)
+          .orderBy('seq', 'desc')
+          .limit(MAX_TURNS)
+          .execute()
+      ).reverse();
+    }
+    const upTo = history.filter((m) => m.seq <= message.seq);
+    const before = upTo.slice(0, -1);
+    let customerResult: CustomerAnalysis | undefined;
+    let agentResult: AgentAnalysis | undefined;
+    if (message.type === 'incoming') {
+      customerResult = analyzer.analyzeCustomer(message.body);
+    } else {
+      const lastCustomer = before.findLast((m) => m.type === 'incoming');
+      const name = names.get(conversation.customer_id);
+      agentResult = analyzer.analyzeAgent(message.body, {
+        ...(lastCustomer ? { customer: lastCustomer.body } : {}),
+        previousAgentTurns: before
+          .filter((m) => m.type === 'outgoing')
+          .slice(-5)
+          .map((m) => m.body),
+        ...(name ? { customerName: name } : {}),
+      });
+    }
+    const whole = isLatest
+      ? deps.engine.analyzeConversation(
+          conversation.id,
+          upTo.map((m): Turn => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body })),
+        )
+      : undefined;
+    const last = whole?.trajectory.at(-1);
+    const risk = whole
+      ? Object.entries(whole.signals)
+          .filter(([, count]) => count > 0)
+          .map(([id]) => id)
+      : [];
+    const alerts: Alert[] = [];
+    for (const signal of customerResult?.signals ?? []) {
+      if (ALERT_SIGNALS.has(signal.id)) {
+        alerts.push({
+          kind: signal.id,
+          severity: signal.id === 'self_harm' || signal.id === 'threat' ? 'critical' : 'warning',
+          messageId: message.id,
+          conversationId: conversation.id,
+        });
+      }
+    }
+    if (customerResult && whole && isAngerRising(whole.trajectory.slice(-ANGER_RUN))) {
+      alerts.push({ kind: 'anger_rising', severity: 'warning', messageId: message.id, conversationId: conversation.id });
+    }
+    const result = customerResult ? { role: 'customer', customer: customerResult } : { role: 'agent', agent: agentResult };
+    messageRows.push({
+      message_id: message.id,
       conversation_id: conversation.id,
       engine_version: version,
       lexicon_hash: hash,
@@ -111,17 +145,13 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
       intensity: customerResult?.intensity ?? null,
       sentiment: customerResult?.sentiment ?? null,
       empathy: agentResult?.empathyScore ?? null,
-      signals: json((customerResult?.signals ?? []).map((s) => s.id)),
+      signals: json((customerResult?.signals ?? []).map((signal) => signal.id)),
       result: json(result),
-      analyzed_at: sql<Date>`now()`,
-    };
-    await trx
-      .insertInto('message_analyses')
-      .values({ message_id: messageId, ...values })
-      .onConflict((oc) => oc.column('message_id').doUpdateSet(values))
-      .execute();
+    });
+    let summary: unknown = null;
     if (whole) {
-      const summary = {
+      conversationRows.push({
+        conversation_id: conversation.id,
         engine_version: version,
         lexicon_hash: hash,
         last_emotion: last?.emotion ?? null,
@@ -130,42 +160,82 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
         satisfaction: whole.satisfaction.score,
         risk: json(risk),
         result: json(whole),
-        analyzed_at: sql<Date>`now()`,
+      });
+      summary = {
+        lastEmotion: last?.emotion,
+        lastIntensity: last?.intensity,
+        risk,
+        empathyScore: whole.empathyScore,
+        satisfaction: whole.satisfaction.score,
       };
+    }
+    analyzed.push({ message, result, alerts, summary });
+  }
+  if (messageRows.length === 0) return;
+
+  const alerts = analyzed.flatMap((a) => a.alerts);
+  await db.transaction().execute(async (trx) => {
+    // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
+    await relaxDurability(trx);
+    await trx
+      .insertInto('message_analyses')
+      .values(messageRows)
+      .onConflict((oc) =>
+        oc.column('message_id').doUpdateSet((eb) => ({
+          engine_version: eb.ref('excluded.engine_version'),
+          lexicon_hash: eb.ref('excluded.lexicon_hash'),
+          emotion: eb.ref('excluded.emotion'),
+          intensity: eb.ref('excluded.intensity'),
+          sentiment: eb.ref('excluded.sentiment'),
+          empathy: eb.ref('excluded.empathy'),
+          signals: eb.ref('excluded.signals'),
+          result: eb.ref('excluded.result'),
+          analyzed_at: sql<Date>`now()`,
+        })),
+      )
+      .execute();
+    if (conversationRows.length > 0) {
       await trx
         .insertInto('conversation_analyses')
-        .values({ conversation_id: conversation.id, ...summary })
-        .onConflict((oc) => oc.column('conversation_id').doUpdateSet(summary))
+        .values(conversationRows)
+        .onConflict((oc) =>
+          oc.column('conversation_id').doUpdateSet((eb) => ({
+            engine_version: eb.ref('excluded.engine_version'),
+            lexicon_hash: eb.ref('excluded.lexicon_hash'),
+            last_emotion: eb.ref('excluded.last_emotion'),
+            last_intensity: eb.ref('excluded.last_intensity'),
+            empathy_score: eb.ref('excluded.empathy_score'),
+            satisfaction: eb.ref('excluded.satisfaction'),
+            risk: eb.ref('excluded.risk'),
+            result: eb.ref('excluded.result'),
+            analyzed_at: sql<Date>`now()`,
+          })),
+        )
         .execute();
     }
-    await enqueueWebhookEvent(trx, 'message.analyzed', { message_id: messageId, conversation_id: conversation.id, analysis: result });
-    for (const alert of alerts) await enqueueWebhookEvent(trx, 'alert.raised', alert);
+    await enqueueWebhookEvents(
+      trx,
+      'message.analyzed',
+      analyzed.map((a) => ({ message_id: a.message.id, conversation_id: a.message.conversation_id, analysis: a.result })),
+    );
+    await enqueueWebhookEvents(trx, 'alert.raised', alerts);
   });
-  const scope = {
-    conversationId: conversation.id,
-    teamId: conversation.team_id,
-    assigneeId: conversation.assignee_id,
-    inboxId: conversation.inbox_id,
-  };
-  deps.bus.publish({
-    type: 'message.analyzed',
-    ...scope,
-    data: {
-      messageId,
+  for (const a of analyzed) {
+    const conversation = conversations.get(a.message.conversation_id);
+    if (!conversation) continue;
+    const scope = {
       conversationId: conversation.id,
-      analysis: result,
-      conversation: whole
-        ? {
-            lastEmotion: last?.emotion,
-            lastIntensity: last?.intensity,
-            risk,
-            empathyScore: whole.empathyScore,
-            satisfaction: whole.satisfaction.score,
-          }
-        : null,
-    },
-  });
-  for (const alert of alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
+      teamId: conversation.team_id,
+      assigneeId: conversation.assignee_id,
+      inboxId: conversation.inbox_id,
+    };
+    deps.bus.publish({
+      type: 'message.analyzed',
+      ...scope,
+      data: { messageId: a.message.id, conversationId: conversation.id, analysis: a.result, conversation: a.summary },
+    });
+    for (const alert of a.alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
+  }
   if (alerts.length > 0) deps.wakeJobs();
 }
 

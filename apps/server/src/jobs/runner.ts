@@ -3,14 +3,24 @@ import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { claimJobs, completeJobs, enqueueJob, failJob } from '../repositories/jobs.js';
-import { analyzeMessage } from './analyze.js';
+import { analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
 
 export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 
+/** Handles many jobs of one kind at once (fewer queries); a failure fails the whole batch, which is retried. */
+export type BatchJobHandler = (deps: Deps, jobs: readonly Job[]) => Promise<void>;
+
+const BATCH_HANDLERS: Record<string, BatchJobHandler> = {
+  analyze_message: (deps, jobs) =>
+    analyzeMessages(
+      deps,
+      jobs.map((job) => String((job.payload as { messageId?: unknown }).messageId)),
+    ),
+};
+
 const CORE_HANDLERS: Record<string, JobHandler> = {
-  analyze_message: (deps, p) => analyzeMessage(deps, String(p.messageId)),
   evaluate_conversation: (deps, p) => evaluateConversation(deps, String(p.conversationId)),
   webhook_event: (deps, p) => fanOutWebhookEvent(deps, String(p.event), p.data),
   deliver_webhook: (deps, p, job) => deliverWebhook(deps, String(p.deliveryId), job.attempts >= job.max_attempts),
@@ -30,7 +40,13 @@ export interface JobRunner {
  */
 export function createJobRunner(
   deps: Pick<Deps, 'db'> & { getDeps: () => Deps },
-  options: { pollMs?: number; batch?: number; handlers?: Record<string, JobHandler> } = {},
+  options: {
+    pollMs?: number;
+    batch?: number;
+    handlers?: Record<string, JobHandler>;
+    /** Run once before each batch with the kinds it holds (e.g. to pick up guidelines saved by another process). */
+    beforeJobs?: ((deps: Deps, kinds: ReadonlySet<string>) => Promise<void>)[];
+  } = {},
 ): JobRunner {
   const handlers = { ...CORE_HANDLERS, ...options.handlers };
   const worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -43,8 +59,23 @@ export function createJobRunner(
 
   const runBatch = async (): Promise<number> => {
     const jobs = await claimJobs(deps.db.kysely, worker, batch);
+    if (jobs.length === 0) return 0;
+    const kinds = new Set(jobs.map((job) => job.kind));
+    for (const before of options.beforeJobs ?? []) await before(deps.getDeps(), kinds);
     const done: number[] = [];
+    for (const kind of kinds) {
+      const batchHandler = BATCH_HANDLERS[kind];
+      if (!batchHandler || options.handlers?.[kind]) continue;
+      const group = jobs.filter((job) => job.kind === kind);
+      try {
+        await batchHandler(deps.getDeps(), group);
+        done.push(...group.map((job) => job.id));
+      } catch (error) {
+        for (const job of group) await failJob(deps.db.kysely, job, (error as Error).message).catch(() => undefined);
+      }
+    }
     for (const job of jobs) {
+      if (BATCH_HANDLERS[job.kind] && !options.handlers?.[job.kind]) continue;
       const handler = handlers[job.kind];
       try {
         if (!handler) throw new Error(`unknown job kind ${job.kind}`);

@@ -99,3 +99,13 @@ export async function enqueueWebhookEvent(db: Executor, event: string, data: unk
     select 'webhook_event', ${json({ event, data })}::jsonb
     where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
 }
+
+/** `enqueueWebhookEvent` for many events of one type in one statement. */
+export async function enqueueWebhookEvents(db: Executor, event: string, data: readonly unknown[]): Promise<void> {
+  if (data.length === 0) return;
+  await sql`
+    insert into jobs (kind, payload)
+    select 'webhook_event', jsonb_build_object('event', ${event}::text, 'data', item)
+    from jsonb_array_elements(${json(data)}::jsonb) as item
+    where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
+}
