@@ -7,6 +7,9 @@ import { analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
 
+/** How long new work waits to gather a batch. */
+const WAKE_DELAY_MS = 20;
+
 export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 
 /** Handles many jobs of one kind at once (fewer queries); a failure fails the whole batch, which is retried. */
@@ -115,8 +118,13 @@ export function createJobRunner(
   timer = setTimeout(tick, 0);
   return {
     wake: () => {
+      // New work waits a moment so a burst is claimed and analysed as one batch (a claim costs a few queries).
+      if (running) {
+        again = true;
+        return;
+      }
       if (timer) clearTimeout(timer);
-      tick();
+      timer = setTimeout(tick, WAKE_DELAY_MS);
     },
     drain: async () => {
       while (!stopped) {
