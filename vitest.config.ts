@@ -14,6 +14,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/bench/**/*.test.ts'],
     env: { TZ: 'UTC' },
     testTimeout: 60_000,
+    // Many suites wait on PostgreSQL, child servers or Chromium; on two cores a third worker overlaps that waiting.
+    maxWorkers: 3,
     // The JSON report lets .ci/run print a plain `N passed, N failed` line.
     reporters: ['default', ['json', { outputFile: 'node_modules/.cache/tongli/vitest.json' }]],
     hookTimeout: 120_000,
