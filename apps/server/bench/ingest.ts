@@ -4,13 +4,21 @@
  * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.js';
-import { freePort, prepareDatabase, processDatabase, startServerProcess, stopProcess } from '../src/testing/process.js';
+import {
+  freePort,
+  prepareDatabase,
+  processDatabase,
+  startServerProcess,
+  stopProcess,
+  processCpuSeconds,
+  processPeakRssMb,
+} from '../src/testing/process.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '15' }, db: { type: 'string', default: 'both' }, json: { type: 'boolean' } },
@@ -25,15 +33,6 @@ const TEXTS = [
   'This is the third time I am explaining the same problem.',
   '你们的客服态度太差了，我要投诉！',
 ];
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(match?.[1] ?? 0) / 1024);
-}
 
 async function run(database: 'pglite' | 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'tongli-bench-'));
@@ -83,13 +82,13 @@ async function run(database: 'pglite' | 'postgres') {
   const pendingAnalyses = async (): Promise<number> =>
     ((await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> }).jobs.analyze_message ?? 0;
 
-  const cpu0 = cpuSeconds(pid);
+  const cpu0 = processCpuSeconds(pid);
   const t0 = performance.now();
   const max = await load({});
   const ackSeconds = (performance.now() - t0) / 1000;
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
-  const cpu1 = cpuSeconds(pid);
+  const cpu1 = processCpuSeconds(pid);
   const fixed = await load({ overallRate: 1000, connections: 64 });
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const result = {
@@ -108,7 +107,7 @@ async function run(database: 'pglite' | 'postgres') {
       p99Ms: fixed.latency.p99,
       non2xx: fixed.non2xx + fixed.errors,
     },
-    serverPeakRssMb: peakRssMb(pid),
+    serverPeakRssMb: processPeakRssMb(pid),
   };
   await stopProcess(child);
   if (database === 'postgres') {

@@ -6,13 +6,21 @@
  * Usage: npm run bench:widget [-- --connections 2000 --batch 100 --conversations 500 --rate 50 --seconds 20 --db both]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { openDatabase } from '../src/db/database.js';
-import { freePort, prepareDatabase, processDatabase, startServerProcess, stopProcess } from '../src/testing/process.js';
+import {
+  freePort,
+  prepareDatabase,
+  processDatabase,
+  startServerProcess,
+  stopProcess,
+  processCpuSeconds,
+  processPeakRssMb,
+} from '../src/testing/process.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,14 +43,6 @@ const WELCOME_TIMEOUT_MS = 60_000;
 /** After the last POST, how long stragglers may still arrive. */
 const DRAIN_MS = 5_000;
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(match?.[1] ?? 0) / 1024);
-}
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -143,7 +143,7 @@ async function run(database: 'pglite' | 'postgres') {
   const onLateClose = (code: number) => void (closedLater[code] = (closedLater[code] ?? 0) + 1);
 
   // Connect in batches: each batch opens its sockets at once and waits for every welcome.
-  const cpuStart = cpuSeconds(pid);
+  const cpuStart = processCpuSeconds(pid);
   const visitors: Visitor[] = [];
   const setup: number[] = [];
   const failures: Record<string, number> = {};
@@ -165,7 +165,7 @@ async function run(database: 'pglite' | 'postgres') {
     }
   }
   const connectSeconds = (performance.now() - connectStarted) / 1000;
-  const cpuConnected = cpuSeconds(pid);
+  const cpuConnected = processCpuSeconds(pid);
 
   // An agent opens a conversation with each of the first visitors (by their visitor identity); the hub follows it.
   const conversations: string[] = [];
@@ -182,7 +182,7 @@ async function run(database: 'pglite' | 'postgres') {
   let postErrors = 0;
   let sent = 0;
   const inflight = new Set<Promise<void>>();
-  const cpuDeliveryStart = cpuSeconds(pid);
+  const cpuDeliveryStart = processCpuSeconds(pid);
   const deliveryStarted = performance.now();
   const total = RATE * SECONDS;
   while (sent < total) {
@@ -207,7 +207,7 @@ async function run(database: 'pglite' | 'postgres') {
   const drainUntil = performance.now() + DRAIN_MS;
   while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(50);
   const deliverySeconds = (performance.now() - deliveryStarted) / 1000;
-  const cpuEnd = cpuSeconds(pid);
+  const cpuEnd = processCpuSeconds(pid);
 
   const result = {
     database,
@@ -236,7 +236,7 @@ async function run(database: 'pglite' | 'postgres') {
       cpuSecondsConnecting: Number((cpuConnected - cpuStart).toFixed(2)),
       cpuSecondsDelivering: Number((cpuEnd - cpuDeliveryStart).toFixed(2)),
       cpuCoresDelivering: Number(((cpuEnd - cpuDeliveryStart) / deliverySeconds).toFixed(2)),
-      peakRssMb: peakRssMb(pid),
+      peakRssMb: processPeakRssMb(pid),
     },
     loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
   };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Db } from '../db/database.js';
@@ -54,10 +55,21 @@ export async function prepareDatabase(database: ProcessDatabase): Promise<{ toke
  * const child = await startServerProcess(database.env, await freePort());
  */
 export function startServerProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(process.env.TONGLI_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.TONGLI_PROFILE] : []), BIN, 'serve', '--no-demo', '--port', String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.TONGLI_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.TONGLI_PROFILE] : []),
+      BIN,
+      'serve',
+      '--no-demo',
+      '--port',
+      String(port),
+    ],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const onExit = (code: number | null): void => reject(new Error(`server exited (${code}): ${out.slice(-2000)}`));
@@ -79,4 +91,16 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A process's peak resident memory in MB, from /proc (Linux). */
+export function processPeakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(match?.[1] ?? 0) / 1024);
 }

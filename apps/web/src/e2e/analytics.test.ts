@@ -3,8 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './harness.js';
 import { loadConfig } from '../../../server/src/config/config.js';
 import { seedDemo, type DemoUser } from '../../../server/src/demo/seed.js';
 import { createPlatform, startServer, type Platform } from '../../../server/src/platform.js';
@@ -14,7 +15,6 @@ import { createPlatform, startServer, type Platform } from '../../../server/src/
  * days) and every chart draws data; PNG and CSV exports download. The BUILT app against a real platform on in-memory
  * PGlite, in Debian's Chromium. Screenshots (zh-CN and en, 1440×900) land in $TMPDIR/tongli-e2e.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
 const SHOTS = join(tmpdir(), 'tongli-e2e');
 const CHARTS = ['volume', 'quality', 'times', 'empathy', 'scatter', 'turnaround', 'techniques', 'drivers'];
@@ -51,17 +51,7 @@ describe.skipIf(!canRun)('web app analytics in Chromium', () => {
     platform = await createPlatform(loadConfig({}, { dataDir: 'memory://', port: 0 }), { models: false, pollMs: 50 });
     users = (await seedDemo(platform.deps, { conversations: 60, now: new Date() })) ?? [];
     server = await startServer(platform);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

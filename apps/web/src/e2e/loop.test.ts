@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './harness.js';
 import { createConversation, updateConversation } from '../../../server/src/commands/conversations.js';
 import { postMessage } from '../../../server/src/commands/messages.js';
 import { loadConfig } from '../../../server/src/config/config.js';
@@ -19,7 +20,6 @@ import { createTeam, createUser } from '../../../server/src/repositories/users.j
  * scorecard, guidelines and calibration screens. The BUILT app against a real platform on in-memory PGlite.
  * Screenshots (1280×720, widget 375×667) land in $TMPDIR/tongli-e2e.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
 const SHOTS = join(tmpdir(), 'tongli-e2e');
 const PASSWORD = 'correct horse';
@@ -80,17 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the loop in Chromium: role homes, widget
     await postMessage(platform.deps, { conversationId: hiddenId, type: 'incoming', senderType: 'customer', body: HIDDEN_TEXT });
     await platform.runner.drain();
     server = await startServer(platform);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

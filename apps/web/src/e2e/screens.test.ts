@@ -3,8 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './harness.js';
 import { createCannedReplyCommand } from '../../../server/src/admin/commands/canned.js';
 import { createConversation, updateConversation } from '../../../server/src/commands/conversations.js';
 import { postMessage } from '../../../server/src/commands/messages.js';
@@ -18,7 +19,6 @@ import { createUser } from '../../../server/src/repositories/users.js';
  * abuse alert, and a QA override. The BUILT app against a real platform on in-memory PGlite, in Debian's Chromium.
  * Screenshots (zh-CN and en, 1440×900) land in $TMPDIR/tongli-e2e.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
 const SHOTS = join(tmpdir(), 'tongli-e2e');
 const PASSWORD = 'correct horse';
@@ -117,17 +117,7 @@ describe.skipIf(!canRun)('web app screens in Chromium: canned replies, superviso
     await updateConversation(deps, lead, ids.get('李梅') as string, { status: 'resolved' });
     await platform.runner.drain();
     server = await startServer(platform);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

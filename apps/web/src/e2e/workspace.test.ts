@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './harness.js';
 import { createConversation } from '../../../server/src/commands/conversations.js';
 import { postMessage } from '../../../server/src/commands/messages.js';
 import { loadConfig } from '../../../server/src/config/config.js';
@@ -16,7 +17,6 @@ import { createUser } from '../../../server/src/repositories/users.js';
  * End to end: the BUILT web app (apps/web/dist, made by `npm run build -w @tongli/web`) served by a real platform on
  * in-memory PGlite, driven in Debian's Chromium. Screenshots land in $TMPDIR/tongli-e2e (never committed).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
 const SHOTS = join(tmpdir(), 'tongli-e2e');
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -95,17 +95,7 @@ describe.skipIf(!canRun)('agent workspace in Chromium (built app, real server)',
     }
     await platform.runner.drain();
     server = await startServer(platform);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
