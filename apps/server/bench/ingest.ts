@@ -4,16 +4,13 @@
  * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/db/database.js';
 import {
   freePort,
   prepareDatabase,
-  processDatabase,
+  scratchDatabase,
   startServerProcess,
   stopProcess,
   processCpuSeconds,
@@ -35,9 +32,7 @@ const TEXTS = [
 ];
 
 async function run(database: 'pglite' | 'postgres') {
-  const dir = mkdtempSync(join(tmpdir(), 'tongli-bench-'));
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const target = processDatabase(database === 'postgres' ? { url: process.env.DATABASE_URL ?? '', schema } : { dir });
+  const target = scratchDatabase(database, 'tongli-bench');
   const { token, inboxId } = await prepareDatabase(target);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -110,12 +105,7 @@ async function run(database: 'pglite' | 'postgres') {
     serverPeakRssMb: processPeakRssMb(pid),
   };
   await stopProcess(child);
-  if (database === 'postgres') {
-    const db = await openDatabase({ url: process.env.DATABASE_URL });
-    await db.execScript(`drop schema if exists ${schema} cascade`);
-    await db.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await target.dispose();
   return result;
 }
 

@@ -5,17 +5,14 @@
  * the time from POST to receipt. Reports the server's CPU seconds and peak RSS. Prints JSON.
  * Usage: npm run bench:widget [-- --connections 2000 --batch 100 --conversations 500 --rate 50 --seconds 20 --db both]
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { openDatabase } from '../src/db/database.js';
 import {
   freePort,
   prepareDatabase,
-  processDatabase,
+  scratchDatabase,
   startServerProcess,
   stopProcess,
   processCpuSeconds,
@@ -108,9 +105,7 @@ function connect(
 }
 
 async function run(database: 'pglite' | 'postgres') {
-  const dir = mkdtempSync(join(tmpdir(), 'tongli-bench-'));
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const target = processDatabase(database === 'postgres' ? { url: process.env.DATABASE_URL ?? '', schema } : { dir });
+  const target = scratchDatabase(database, 'tongli-bench');
   const { token } = await prepareDatabase(target);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -242,12 +237,7 @@ async function run(database: 'pglite' | 'postgres') {
   };
   for (const visitor of visitors) visitor.ws.terminate();
   await stopProcess(child);
-  if (database === 'postgres') {
-    const db = await openDatabase({ url: process.env.DATABASE_URL });
-    await db.execScript(`drop schema if exists ${schema} cascade`);
-    await db.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await target.dispose();
   return result;
 }
 

@@ -1,13 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './db/database.js';
 import { DATABASES } from './testing/platform.js';
-import { freePort, prepareDatabase, processDatabase, startServerProcess, stopProcess } from './testing/process.js';
+import { freePort, prepareDatabase, scratchDatabase, startServerProcess, stopProcess } from './testing/process.js';
 
 const MESSAGES = 1000;
 const CONCURRENCY = 16;
@@ -19,20 +14,12 @@ const CONVERSATIONS = 20;
  * stored exactly once, and every message analysed.
  */
 describe.each(DATABASES)('crash during a burst on %s', (database) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tongli-crash-'));
-  const schema = `crash_${randomBytes(5).toString('hex')}`;
-  const base = process.env.DATABASE_URL;
-  const target = processDatabase(database === 'postgres' && base ? { url: base, schema } : { dir });
+  const target = scratchDatabase(database, 'tongli-crash');
   let child: ChildProcess | undefined;
 
   afterAll(async () => {
     child?.kill('SIGKILL');
-    if (base && database === 'postgres') {
-      const db = await openDatabase({ url: base });
-      await db.execScript(`drop schema if exists ${schema} cascade`);
-      await db.close();
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await target.dispose();
   });
 
   it('loses and doubles nothing that was acknowledged', async () => {

@@ -14,6 +14,7 @@ import {
   createSocketServer,
   isSameOrigin,
   parseFrame,
+  perPlatform,
   rejectUpgrade,
   requestUrl,
   sendJson,
@@ -242,15 +243,7 @@ function createAgentHub(deps: Deps): AgentHub {
   };
 }
 
-const hubs = new WeakMap<Deps, AgentHub>();
-const hubFor = (deps: Deps): AgentHub => {
-  let hub = hubs.get(deps);
-  if (!hub) {
-    hub = createAgentHub(deps);
-    hubs.set(deps, hub);
-  }
-  return hub;
-};
+const hubFor = perPlatform(createAgentHub);
 
 /**
  * The agents' realtime socket at `/ws/agent`: platform events the user may see, typing notices both ways, and
@@ -262,10 +255,7 @@ const hubFor = (deps: Deps): AgentHub => {
 export const agentSocketModule: PlatformModule = {
   upgrade: (deps) => hubFor(deps).handle,
   start: async (deps) => {
-    hubFor(deps);
-    return async () => {
-      await hubs.get(deps)?.close();
-      hubs.delete(deps);
-    };
+    const hub = hubFor(deps);
+    return () => hub.close();
   },
 };

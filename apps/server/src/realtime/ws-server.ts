@@ -129,3 +129,20 @@ export function isSameOrigin(request: IncomingMessage, publicUrl: string | undef
   const host = request.headers.host;
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
+
+/**
+ * One instance per platform, created on first use (tests run several platforms in one process).
+ * @example
+ * const hubFor = perPlatform(createAgentHub);
+ */
+export function perPlatform<D extends object, T>(create: (deps: D) => T): (deps: D) => T {
+  const instances = new WeakMap<D, T>();
+  return (deps) => {
+    let instance = instances.get(deps);
+    if (!instance) {
+      instance = create(deps);
+      instances.set(deps, instance);
+    }
+    return instance;
+  };
+}

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Db } from '../db/database.js';
@@ -22,16 +25,36 @@ export function freePort(): Promise<number> {
 export interface ProcessDatabase {
   env: Record<string, string>;
   open(): Promise<Db>;
+  /** Removes the folder or drops the schema. */
+  dispose(): Promise<void>;
 }
 
-export function processDatabase(target: { dir: string } | { url: string; schema: string }): ProcessDatabase {
-  if ('dir' in target) return { env: { TONGLI_DATA_DIR: target.dir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir: target.dir }) };
-  const url = `${target.url}${target.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${target.schema}`)}`;
+/**
+ * A throw-away database for a server process: a fresh PGlite folder, or (for `postgres`, with DATABASE_URL set) a
+ * fresh schema in that database.
+ */
+export function scratchDatabase(kind: 'pglite' | 'postgres', prefix = 'tongli'): ProcessDatabase {
+  const base = process.env.DATABASE_URL;
+  if (kind === 'pglite' || !base) {
+    const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    return {
+      env: { TONGLI_DATA_DIR: dir, DATABASE_URL: '' },
+      open: () => openDatabase({ dataDir: dir }),
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `${prefix.replace(/\W/g, '_')}_${randomBytes(5).toString('hex')}`;
+  const url = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return {
     env: { DATABASE_URL: url },
     open: async () => {
-      await (await openDatabase({ url: target.url, schema: target.schema })).close();
+      await (await openDatabase({ url: base, schema })).close();
       return openDatabase({ url });
+    },
+    dispose: async () => {
+      const db = await openDatabase({ url: base });
+      await db.execScript(`drop schema if exists ${schema} cascade`);
+      await db.close();
     },
   };
 }

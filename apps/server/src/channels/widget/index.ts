@@ -2,17 +2,10 @@ import type { Deps } from '../../deps.js';
 import type { PlatformModule } from '../../platform.js';
 import { widgetDemoRoutes } from './demo.js';
 import { createWidgetHub, type WidgetHub } from './hub.js';
+import { perPlatform } from '../../realtime/ws-server.js';
 import { widgetScriptRoutes, widgetSnippetRoutes } from './routes.js';
 
-const hubs = new WeakMap<Deps, WidgetHub>();
-const hubFor = (deps: Deps): WidgetHub => {
-  let hub = hubs.get(deps);
-  if (!hub) {
-    hub = createWidgetHub(deps);
-    hubs.set(deps, hub);
-  }
-  return hub;
-};
+const hubFor = perPlatform(createWidgetHub);
 
 /**
  * The web chat widget channel: `/widget.js`, the visitors' socket at `/ws/widget?inbox=…`, and the snippet route.
@@ -25,13 +18,10 @@ export const widgetModule: PlatformModule = {
   protectedRoutes: [widgetSnippetRoutes],
   upgrade: (deps) => hubFor(deps).handle,
   start: async (deps) => {
-    hubFor(deps);
-    return async () => {
-      await hubs.get(deps)?.close();
-      hubs.delete(deps);
-    };
+    const hub = hubFor(deps);
+    return () => hub.close();
   },
 };
 
 /** The widget hub of a running platform (tests count its sockets). */
-export const widgetHubOf = (deps: Deps): WidgetHub | undefined => hubs.get(deps);
+export const widgetHubOf = (deps: Deps): WidgetHub => hubFor(deps);
