@@ -6,7 +6,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import type { Deps } from './deps.js';
+import type { AnalysisHook, ConversationHook, Deps } from './deps.js';
 import { createEngineService } from './engine/engine-service.js';
 import { createApp, type RouteModule } from './http/app.js';
 import type { AppEnv } from './http/env.js';
@@ -27,6 +27,10 @@ export interface PlatformModule {
   jobs?: Record<string, JobHandler>;
   /** Runs before each batch of background jobs with the kinds it holds. */
   beforeJobs?: (deps: Deps, kinds: ReadonlySet<string>) => Promise<void>;
+  /** Run in the analysis job's transaction for every analysed batch of messages. */
+  analysisHooks?: AnalysisHook[];
+  /** Run in the transaction that creates or updates a conversation. */
+  conversationHooks?: ConversationHook[];
 }
 
 export interface Platform {
@@ -72,6 +76,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     redact: options.redact ?? createRedactor().redact,
   };
   const modules = options.modules ?? PLATFORM_MODULES;
+  deps.analysisHooks = modules.flatMap((m) => m.analysisHooks ?? []);
+  deps.conversationHooks = modules.flatMap((m) => m.conversationHooks ?? []);
   const runner = createJobRunner(
     { db, getDeps: () => deps },
     {

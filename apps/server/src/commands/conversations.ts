@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
-import { json, type Conversation, type ConversationStatus, type Priority } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import { sql, type Transaction } from 'kysely';
+import { json, type Conversation, type ConversationStatus, type Database, type Priority } from '../db/schema.js';
+import type { ConversationChange, Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import { authorize, canSeeConversation, type Principal } from '../policies/policies.js';
 import { findOrCreateCustomer, type IdentityInput } from '../repositories/customers.js';
@@ -53,13 +53,24 @@ export async function createConversation(deps: Deps, input: CreateConversationIn
       .returningAll()
       .executeTakeFirstOrThrow();
     await enqueueWebhookEvent(trx, 'conversation.created', { conversation_id: row.id });
-    return { row, created: true };
+    // History (imports, the demo) is not routed nor put on SLA clocks.
+    const hooked = input.createdAt
+      ? row
+      : await runConversationHooks(deps, trx, { before: null, after: row, changes: [], principal: null });
+    return { row: hooked, created: true };
   });
   if (conversation.created) {
     deps.wakeJobs();
     publishConversation(deps, 'conversation.created', conversation.row);
   }
   return conversation.row;
+}
+
+/** Lets the modules' conversation hooks act in the same transaction; returns the conversation as they left it. */
+async function runConversationHooks(deps: Deps, trx: Transaction<Database>, change: ConversationChange): Promise<Conversation> {
+  let after = change.after;
+  for (const hook of deps.conversationHooks ?? []) after = (await hook(trx, { ...change, after }, deps)) ?? after;
+  return after;
 }
 
 export function publishConversation(deps: Deps, type: string, conversation: Conversation): void {
@@ -136,7 +147,7 @@ export async function updateConversation(
     if (changes.length > 0) {
       await enqueueWebhookEvent(trx, 'conversation.updated', { conversation_id: id, changes });
     }
-    return row;
+    return runConversationHooks(deps, trx, { before, after: row, changes, principal });
   });
   if (changes.length > 0) {
     await postMessage(deps, {

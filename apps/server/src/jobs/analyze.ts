@@ -1,7 +1,7 @@
 import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
 import { sql, type Insertable } from 'kysely';
 import { json, type ConversationAnalysesTable, type MessageAnalysesTable } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
@@ -11,12 +11,7 @@ const ALERT_SIGNALS = new Set(['abuse', 'threat', 'self_harm', 'escalation_threa
 /** Customer messages in a row with rising anger that raise an `anger_rising` alert. */
 const ANGER_RUN = 3;
 
-export interface Alert {
-  kind: string;
-  severity: 'info' | 'warning' | 'critical';
-  messageId: string;
-  conversationId: string;
-}
+export type { Alert } from '../deps.js';
 
 interface HistoryRow {
   id: string;
@@ -71,6 +66,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
+  const forHooks: AnalyzedMessage[] = [];
   for (const message of messages) {
     const conversation = conversations.get(message.conversation_id);
     if (!conversation) continue;
@@ -170,6 +166,14 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       };
     }
     analyzed.push({ message, result, alerts, summary });
+    forHooks.push({
+      message,
+      conversation,
+      ...(customerResult ? { customer: customerResult } : {}),
+      ...(agentResult ? { agent: agentResult } : {}),
+      ...(whole ? { whole } : {}),
+      alerts,
+    });
   }
   if (messageRows.length === 0) return;
 
@@ -219,6 +223,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       analyzed.map((a) => ({ message_id: a.message.id, conversation_id: a.message.conversation_id, analysis: a.result })),
     );
     await enqueueWebhookEvents(trx, 'alert.raised', alerts);
+    for (const hook of deps.analysisHooks ?? []) await hook(trx, forHooks, deps);
   });
   for (const a of analyzed) {
     const conversation = conversations.get(a.message.conversation_id);
