@@ -13,6 +13,7 @@ import { LoginScene } from './scenes/login-scene.js';
 const WallScene = lazy(() => import('./scenes/wall-scene.js').then((m) => ({ default: m.WallScene })));
 const QaScene = lazy(() => import('./scenes/qa-scene.js').then((m) => ({ default: m.QaScene })));
 const AnalyticsScene = lazy(() => import('./scenes/analytics-scene.js').then((m) => ({ default: m.AnalyticsScene })));
+const SettingsScene = lazy(() => import('./scenes/settings-scene.js').then((m) => ({ default: m.SettingsScene })));
 const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
 
 /** Where each role starts when it signs in at the root: agents and admins the workspace, supervisors the wall, QA the reviews. */
@@ -70,6 +71,8 @@ export function App() {
           <QaScene {...props} />
         ) : section === 'analytics' ? (
           <AnalyticsScene {...props} />
+        ) : section === 'settings' ? (
+          <SettingsScene {...props} />
         ) : (
           <WorkspaceScene {...props} />
         )}

@@ -4,7 +4,7 @@ import type { Me, Role } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { LanguageSwitch } from './language-switch.js';
 
-export type Section = 'workspace' | 'wall' | 'qa' | 'analytics';
+export type Section = 'workspace' | 'wall' | 'qa' | 'analytics' | 'settings';
 
 /** Which sections a role may use (the server enforces the same rules; the menu just hides what would be refused). */
 export const SECTIONS: readonly { id: Section; path: string; roles: readonly Role[] }[] = [
@@ -12,6 +12,7 @@ export const SECTIONS: readonly { id: Section; path: string; roles: readonly Rol
   { id: 'wall', path: '/wall', roles: ['supervisor', 'admin'] },
   { id: 'qa', path: '/qa', roles: ['agent', 'supervisor', 'qa', 'admin'] },
   { id: 'analytics', path: '/analytics', roles: ['supervisor', 'qa', 'admin'] },
+  { id: 'settings', path: '/settings', roles: ['supervisor', 'admin'] },
 ];
 
 /** The section a path belongs to. */
@@ -19,6 +20,7 @@ export function sectionOf(path: string): Section {
   if (path === '/wall' || path.startsWith('/wall/')) return 'wall';
   if (path === '/qa' || path.startsWith('/qa/')) return 'qa';
   if (path === '/analytics' || path.startsWith('/analytics/')) return 'analytics';
+  if (path === '/settings' || path.startsWith('/settings/')) return 'settings';
   return 'workspace';
 }
 
