@@ -250,6 +250,90 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+// Routing and automation (migration 0010)
+export type RoutingStrategy = 'round_robin' | 'least_busy' | 'skills';
+export type Presence = 'online' | 'away' | 'offline';
+export type AutomationEvent = 'conversation.created' | 'conversation.updated' | 'message.analyzed';
+
+export interface RoutingQueuesTable {
+  id: Generated<string>;
+  name: string;
+  inbox_id: string | null;
+  team_id: string | null;
+  strategy: Generated<RoutingStrategy>;
+  fallback: Generated<'round_robin' | 'least_busy' | 'none'>;
+  required_skills: JsonDefault<string[]>;
+  match_language: Generated<boolean>;
+  continuity: Generated<boolean>;
+  emotion_aware: Generated<boolean>;
+  anger_threshold: Generated<number>;
+  abuse_cooldown_minutes: Generated<number>;
+  escalate_to_supervisor: Generated<boolean>;
+  enabled: Generated<boolean>;
+  last_assigned_id: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AgentRoutingTable {
+  user_id: string;
+  presence: Generated<Presence>;
+  capacity: Generated<number>;
+  presence_changed_at: CreatedAt;
+}
+
+export interface RoutingDecisionsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  queue_id: string | null;
+  assignee_id: string | null;
+  reason: string;
+  details: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface AutomationRulesTable {
+  id: Generated<string>;
+  name: string;
+  enabled: Generated<boolean>;
+  event: AutomationEvent;
+  conditions: Json<unknown>;
+  actions: Json<unknown>;
+  position: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AutomationFiringsTable {
+  id: Generated<string>;
+  rule_id: string | null;
+  rule_name: string;
+  conversation_id: string;
+  message_id: string | null;
+  event: AutomationEvent;
+  dedupe_key: string | null;
+  actions: Json<unknown>;
+  created_at: CreatedAt;
+}
+
+// CSAT surveys (migration 0012)
+export interface CsatSurveysTable {
+  id: Generated<string>;
+  conversation_id: string;
+  token_hash: string;
+  channel: string;
+  agent_id: string | null;
+  team_id: string | null;
+  sent_at: CreatedAt;
+  rating: number | null;
+  comment: string | null;
+  comment_analysis: ColumnType<unknown, string | null | undefined, string | null>;
+  answered_at: NullableTimestamp;
+  locale: Generated<string>;
+  delivered_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -272,6 +356,14 @@ export interface Database {
   jobs: JobsTable;
   import_batches: ImportBatchesTable;
   audit_log: AuditLogTable;
+  // Routing and automation (migration 0010)
+  routing_queues: RoutingQueuesTable;
+  agent_routing: AgentRoutingTable;
+  routing_decisions: RoutingDecisionsTable;
+  automation_rules: AutomationRulesTable;
+  automation_firings: AutomationFiringsTable;
+  // CSAT surveys (migration 0012)
+  csat_surveys: CsatSurveysTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -282,6 +374,7 @@ export type Customer = Selectable<CustomersTable>;
 export type Inbox = Selectable<InboxesTable>;
 export type Job = Selectable<JobsTable>;
 export type ConversationUpdate = Updateable<ConversationsTable>;
+export type CsatSurvey = Selectable<CsatSurveysTable>;
 
 /** Serialises a value for a jsonb column (both drivers accept JSON text for jsonb parameters). */
 export function json(value: unknown): string {
