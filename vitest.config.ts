@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/bench/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/web/src/**/*.test.tsx', 'packages/*/bench/**/*.test.ts'],
     env: { TZ: 'UTC' },
     testTimeout: 60_000,
     // Many suites wait on PostgreSQL, child servers or Chromium; on two cores a third worker overlaps that waiting.

@@ -4,8 +4,8 @@ import { describeFinding, type LoadedEngine } from '../composer/engine.js';
 import { buildSegments, type Mark } from './segments.js';
 
 /**
- * Message text with its findings highlighted; hovering a highlight explains it. The text is only ever rendered as
- * React text nodes (customer text is untrusted).
+ * Message text with its findings highlighted; hovering or focusing (Tab) a highlight explains it. The text is only
+ * ever rendered as React text nodes (customer text is untrusted).
  */
 export function HighlightedText({ text, marks, engine }: { text: string; marks: readonly Mark[]; engine: LoadedEngine | undefined }) {
   const { language } = useI18n();
@@ -29,7 +29,7 @@ export function HighlightedText({ text, marks, engine }: { text: string; marks: 
           </div>
         );
         return (
-          <Tooltip key={segment.start} title={title}>
+          <Tooltip key={segment.start} title={title} trigger={['hover', 'focus']}>
             <mark className={`finding finding-${top?.tone ?? 'cue'}`} tabIndex={0} data-finding={segment.marks.map((m) => m.id).join(' ')}>
               {segment.text}
             </mark>

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Empty, Skeleton, Tag } from 'antd';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConversationListItem } from '../../api/types.js';
 import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
 import { colorOfEmotion, measureWaiting } from '../../components/emotion.js';
@@ -12,14 +12,21 @@ const PRIORITY_COLORS = { urgent: 'red', high: 'orange', normal: undefined, low:
 
 const InboxRow = memo(function InboxRow({
   item,
+  index,
   selected,
+  tabbable,
   now,
   onOpen,
+  onFocusRow,
 }: {
   item: ConversationListItem;
+  index: number;
   selected: boolean;
+  /** The one row Tab stops at (roving focus: the arrow keys move between rows). */
+  tabbable: boolean;
   now: number;
   onOpen(id: string): void;
+  onFocusRow(index: number): void;
 }) {
   const { t } = useI18n();
   const waiting = measureWaiting(item.waitingSince, now);
@@ -30,6 +37,8 @@ const InboxRow = memo(function InboxRow({
       className={`inbox-row ${selected ? 'inbox-row-selected' : ''}`}
       style={{ borderLeftColor: colorOfEmotion(emotion) }}
       onClick={() => onOpen(item.id)}
+      onFocus={() => onFocusRow(index)}
+      tabIndex={tabbable ? 0 : -1}
       aria-current={selected ? 'true' : undefined}
       data-conversation-id={item.id}
     >
@@ -53,7 +62,20 @@ const InboxRow = memo(function InboxRow({
   );
 });
 
-/** The virtualised inbox: only the rows on screen exist in the DOM, pages load as they scroll into view. */
+/** Where each key moves the focus from row `i` of `count`. */
+const KEY_MOVES: Readonly<Record<string, (i: number, count: number) => number>> = {
+  ArrowDown: (i) => i + 1,
+  ArrowUp: (i) => i - 1,
+  PageDown: (i) => i + 8,
+  PageUp: (i) => i - 8,
+  Home: () => 0,
+  End: (_, count) => count - 1,
+};
+
+/**
+ * The virtualised inbox: only the rows on screen exist in the DOM, pages load as they scroll into view. From the
+ * keyboard, Tab stops at one row, the arrow keys (and Home, End, Page Up/Down) move between rows, Enter opens one.
+ */
 export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selectedId: string | null; onOpen(id: string): void }) {
   const { t } = useI18n();
   const parent = useRef<HTMLDivElement>(null);
@@ -66,6 +88,28 @@ export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selecte
   useEffect(() => {
     if (count > 0) ensureRange(first, last);
   }, [ensureRange, first, last, count]);
+  const [cursor, setCursor] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
+  const focusRow = (index: number): boolean => {
+    const row = parent.current?.querySelector<HTMLButtonElement>(`[data-index="${index}"] .inbox-row`);
+    row?.focus();
+    return row !== undefined && row !== null;
+  };
+  // A row moved to from the keyboard may only exist once the list has scrolled to it.
+  useEffect(() => {
+    if (pendingFocus.current !== null && focusRow(pendingFocus.current)) pendingFocus.current = null;
+  });
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const move = KEY_MOVES[event.key];
+    const slot = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!move || !slot || count === 0) return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(count - 1, move(Number(slot.dataset.index), count)));
+    setCursor(next);
+    virtualizer.scrollToIndex(next);
+    if (!focusRow(next)) pendingFocus.current = next;
+  };
+  const tabbable = cursor >= first && cursor <= last ? cursor : first;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -74,7 +118,7 @@ export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selecte
 
   if (inbox.total === 0) return <Empty className="inbox-empty" description={t('inbox.empty')} />;
   return (
-    <div ref={parent} className="inbox-scroll" role="list" aria-label={t('inbox.title')}>
+    <div ref={parent} className="inbox-scroll" role="list" aria-label={t('inbox.title')} onKeyDown={onKeyDown}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((row) => {
           const item = inbox.rowAt(row.index);
@@ -82,11 +126,20 @@ export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selecte
             <div
               key={row.key}
               role="listitem"
+              data-index={row.index}
               className="inbox-slot"
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
             >
               {item ? (
-                <InboxRow item={item} selected={item.id === selectedId} now={now} onOpen={onOpen} />
+                <InboxRow
+                  item={item}
+                  index={row.index}
+                  selected={item.id === selectedId}
+                  tabbable={row.index === tabbable}
+                  now={now}
+                  onOpen={onOpen}
+                  onFocusRow={setCursor}
+                />
               ) : (
                 <Skeleton active paragraph={{ rows: 1 }} title={false} className="inbox-skeleton" />
               )}
