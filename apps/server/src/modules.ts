@@ -7,6 +7,7 @@ import { importsModule } from './imports/module.js';
 import type { PlatformModule } from './platform.js';
 import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
+import { routingModule } from './routing/module.js';
 import { webModule } from './web/module.js';
 
 /**
@@ -22,5 +23,6 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   customersModule,
   platformModule,
   analyticsModule,
+  routingModule,
   webModule,
 ];

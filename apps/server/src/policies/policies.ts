@@ -32,6 +32,10 @@ const ACTIONS = {
   'audit.read': ['admin'],
   'export.read': ['supervisor', 'qa', 'admin'],
   'analytics.read': ['supervisor', 'qa', 'admin'],
+  'routing.read': ['supervisor', 'admin'],
+  'routing.manage': ['supervisor', 'admin'],
+  'automation.read': ['supervisor', 'admin'],
+  'automation.manage': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;

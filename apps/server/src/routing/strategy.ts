@@ -152,7 +152,8 @@ export function decideAssignee(
     const skilled = speakers.filter((c) => settings.requiredSkills.every((skill) => c.skills.includes(skill)));
     const found = decide(pickBestSkilled(skilled, kase.topics), 'skills');
     if (found) return found;
-    if (settings.fallback === 'round_robin') return decide(pickRoundRobin(speakers, settings.lastAssignedId), 'fallback_round_robin') ?? none();
+    if (settings.fallback === 'round_robin')
+      return decide(pickRoundRobin(speakers, settings.lastAssignedId), 'fallback_round_robin') ?? none();
     if (settings.fallback === 'least_busy') return decide(pickLeastBusy(speakers), 'fallback_least_busy') ?? none();
     return none();
   }
