@@ -1,5 +1,6 @@
 import { platformModule } from './admin/module.js';
 import { analyticsModule } from './analytics/module.js';
+import { csatModule } from './csat/module.js';
 import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
@@ -24,5 +25,6 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   platformModule,
   analyticsModule,
   routingModule,
+  csatModule,
   webModule,
 ];

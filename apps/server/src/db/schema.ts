@@ -334,6 +334,23 @@ export interface CsatSurveysTable {
   delivered_at: NullableTimestamp;
 }
 
+// CSAT surveys (migration 0012)
+export interface CsatSurveysTable {
+  id: Generated<string>;
+  conversation_id: string;
+  token_hash: string;
+  channel: string;
+  agent_id: string | null;
+  team_id: string | null;
+  sent_at: CreatedAt;
+  rating: number | null;
+  comment: string | null;
+  comment_analysis: ColumnType<unknown, string | null | undefined, string | null>;
+  answered_at: NullableTimestamp;
+  locale: Generated<string>;
+  delivered_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -364,6 +381,8 @@ export interface Database {
   automation_firings: AutomationFiringsTable;
   // CSAT surveys (migration 0012)
   csat_surveys: CsatSurveysTable;
+  // CSAT surveys (migration 0012)
+  csat_surveys: CsatSurveysTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -374,6 +393,7 @@ export type Customer = Selectable<CustomersTable>;
 export type Inbox = Selectable<InboxesTable>;
 export type Job = Selectable<JobsTable>;
 export type ConversationUpdate = Updateable<ConversationsTable>;
+export type CsatSurvey = Selectable<CsatSurveysTable>;
 export type CsatSurvey = Selectable<CsatSurveysTable>;
 
 /** Serialises a value for a jsonb column (both drivers accept JSON text for jsonb parameters). */

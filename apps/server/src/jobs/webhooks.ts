@@ -11,6 +11,8 @@ export const WEBHOOK_EVENTS = [
   'message.created',
   'message.analyzed',
   'alert.raised',
+  'csat.requested',
+  'csat.answered',
 ] as const;
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` — the receiver recomputes it with the shared secret. */

@@ -36,6 +36,9 @@ const ACTIONS = {
   'routing.manage': ['supervisor', 'admin'],
   'automation.read': ['supervisor', 'admin'],
   'automation.manage': ['supervisor', 'admin'],
+  // CSAT surveys: QA and admins read all; supervisors their teams'; agents their own (see csat/routes.ts).
+  'csat.read_all': ['qa', 'admin'],
+  'csat.read_team': ['supervisor', 'qa', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTIONS;

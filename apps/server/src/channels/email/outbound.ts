@@ -4,7 +4,7 @@ import type { Config } from '../../config/config.js';
 import type { Deps, MessageHook } from '../../deps.js';
 import type { Inbox } from '../../db/schema.js';
 import { enqueueJob } from '../../repositories/jobs.js';
-import { loadOutgoingEmail, markEmailSent, setEmailMessageId } from './store.js';
+import { loadConversationEmail, loadOutgoingEmail, markEmailSent, setEmailMessageId } from './store.js';
 
 export const SEND_EMAIL_JOB = 'send_email';
 
@@ -92,4 +92,37 @@ export async function sendEmail(deps: Deps, messageId: string): Promise<void> {
     transport.close();
   }
   await markEmailSent(deps.db.kysely, message.id, { to, at: new Date().toISOString() });
+}
+
+/**
+ * Emails a notice about a conversation to its customer (e.g. the satisfaction survey) from the conversation's inbox,
+ * threaded onto their last email. Not stored as a message. Returns the address it went to, or undefined when the
+ * customer has no email address; throws on transport errors (so a job retries).
+ * @example
+ * await sendNoticeEmail(deps, conversationId, { subject: 'How did we do?', text: `Rate us: ${link}` });
+ */
+export async function sendNoticeEmail(
+  deps: Deps,
+  conversationId: string,
+  notice: { subject: string; text: string },
+): Promise<string | undefined> {
+  const context = await loadConversationEmail(deps.db.kysely, conversationId);
+  if (!context?.to) return undefined;
+  const address = inboxAddress(context.inbox);
+  const inReplyTo = context.lastIncoming?.email_message_id ?? undefined;
+  const transport = createTransport(deps.config);
+  try {
+    await transport.sendMail({
+      from: address ? { name: context.inbox.name, address } : deps.config.mailFrom,
+      to: context.to,
+      subject: notice.subject,
+      text: notice.text,
+      messageId: `<${randomUUID()}@${domainOf(address ?? deps.config.mailFrom)}>`,
+      ...(inReplyTo ? { inReplyTo, references: [inReplyTo] } : {}),
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  } finally {
+    transport.close();
+  }
+  return context.to;
 }

@@ -101,3 +101,50 @@ export async function markEmailSent(db: Executor, messageId: string, sent: { to:
     .where('id', '=', messageId)
     .execute();
 }
+
+export interface ConversationEmailContext {
+  inbox: Inbox;
+  subject: string;
+  customerName: string;
+  /** Where the customer last wrote from, else their first email address; undefined when they have none. */
+  to: string | undefined;
+  /** The customer's latest email in the conversation (to thread onto). */
+  lastIncoming: Message | undefined;
+}
+
+/** What a notice about a conversation (e.g. its satisfaction survey) needs to reach the customer by email. */
+export async function loadConversationEmail(db: Executor, conversationId: string): Promise<ConversationEmailContext | undefined> {
+  const conversation = await db
+    .selectFrom('conversations')
+    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
+    .select(['conversations.subject', 'conversations.customer_id', 'conversations.inbox_id', 'customers.name'])
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+  if (!conversation) return undefined;
+  const inbox = await db.selectFrom('inboxes').selectAll().where('id', '=', conversation.inbox_id).executeTakeFirstOrThrow();
+  const lastIncoming = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('type', '=', 'incoming')
+    .where('email_message_id', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const lastFrom = (lastIncoming?.metadata as { from?: { address?: unknown } } | undefined)?.from?.address;
+  const identity = await db
+    .selectFrom('customer_identities')
+    .select('value')
+    .where('customer_id', '=', conversation.customer_id)
+    .where('kind', '=', 'email')
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    inbox,
+    subject: conversation.subject,
+    customerName: conversation.name,
+    to: typeof lastFrom === 'string' ? lastFrom : identity?.value,
+    lastIncoming,
+  };
+}

@@ -1,6 +1,9 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { createConversation } from '../../commands/conversations.js';
+import { answerWidgetSurvey, CSAT_ANSWERED, CSAT_REQUESTED, type CsatAnsweredData, type CsatRequestedData } from '../../csat/commands.js';
+import { pendingWidgetSurveys } from '../../csat/repository.js';
+import { thanksText, widgetSurveyTexts } from '../../csat/texts.js';
 import { postMessage, toAppError } from '../../commands/messages.js';
 import type { Conversation, Message } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
@@ -159,6 +162,15 @@ export function createWidgetHub(deps: Deps): WidgetHub {
         if (c.current?.id !== row.id) continue;
         c.current = row.status === 'resolved' ? undefined : scopeOf(row);
       }
+    } else if (event.type === CSAT_REQUESTED) {
+      const { conversationId, texts } = event.data as CsatRequestedData;
+      const text = JSON.stringify({ type: 'survey', conversationId, texts } satisfies WidgetServerMessage);
+      for (const c of watchers) sendRaw(c.ws, text);
+    } else if (event.type === CSAT_ANSWERED) {
+      // Every tab of the visitor closes the survey, whichever answered it.
+      const { conversationId, rating, locale } = event.data as CsatAnsweredData;
+      const text = JSON.stringify({ type: 'survey_done', conversationId, text: thanksText(locale, rating) } satisfies WidgetServerMessage);
+      for (const c of watchers) sendRaw(c.ws, text);
     } else if (event.type === 'typing' && (event.data as TypingData).from === 'agent') {
       const text = JSON.stringify({ type: 'typing' } satisfies WidgetServerMessage);
       for (const c of watchers) sendRaw(c.ws, text);
@@ -186,11 +198,12 @@ export function createWidgetHub(deps: Deps): WidgetHub {
     const visitor = hello.identity
       ? await db.transaction().execute((trx) => resolveVisitor(trx, hello.visitorToken, hello.identity))
       : await resolveVisitor(db, hello.visitorToken, undefined);
-    const [current, messages] = visitor.created
-      ? [undefined, []]
+    const [current, messages, surveys] = visitor.created
+      ? [undefined, [], []]
       : await Promise.all([
           findOpenConversation(db, visitor.customerId, c.inboxId),
           visibleMessagesSince(db, visitor.customerId, c.inboxId, hello.lastSeq, REPLAY_LIMIT),
+          pendingWidgetSurveys(db, visitor.customerId, c.inboxId, new Date()),
         ]);
     if (c.ws.readyState !== c.ws.OPEN) return;
     c.visitor = visitor;
@@ -206,6 +219,24 @@ export function createWidgetHub(deps: Deps): WidgetHub {
       conversationId: current?.id ?? null,
       messages: messages.map(presentWidgetMessage),
     });
+    // Surveys of resolved conversations the visitor has not answered yet (sent while they were away, or ignored).
+    for (const survey of surveys) {
+      follow(c, survey.conversation_id);
+      send(c, { type: 'survey', conversationId: survey.conversation_id, texts: widgetSurveyTexts(survey.locale) });
+    }
+  };
+
+  const onSurvey = async (
+    c: WidgetConnection,
+    visitor: Visitor,
+    answer: Extract<WidgetClientMessage, { type: 'survey' }>,
+  ): Promise<void> => {
+    const result = await answerWidgetSurvey(deps, { customerId: visitor.customerId, inboxId: c.inboxId }, answer.conversationId, {
+      rating: answer.rating,
+      comment: answer.comment,
+    });
+    const { locale, rating } = result.survey;
+    send(c, { type: 'survey_done', conversationId: answer.conversationId, text: thanksText(locale, rating) });
   };
 
   const onChat = async (
@@ -260,6 +291,7 @@ export function createWidgetHub(deps: Deps): WidgetHub {
     if (message.type === 'hello') return onHello(c, message);
     if (!c.visitor) return fail(c, 'hello_required', 'send hello first', message.type === 'message' ? message.clientId : undefined);
     if (message.type === 'typing') return onTyping(c);
+    if (message.type === 'survey') return onSurvey(c, c.visitor, message);
     return onChat(c, c.visitor, message);
   };
 
@@ -284,8 +316,13 @@ export function createWidgetHub(deps: Deps): WidgetHub {
       if ('error' in parsed) return fail(c, 'invalid_message', parsed.error);
       const message = parsed.value;
       if (message.type === 'hello') c.saidHello = true;
-      if (message.type === 'message' && !c.allowMessage()) {
-        return fail(c, 'rate_limited', 'too many messages; wait a moment and send again', message.clientId);
+      if ((message.type === 'message' || message.type === 'survey') && !c.allowMessage()) {
+        return fail(
+          c,
+          'rate_limited',
+          'too many messages; wait a moment and send again',
+          message.type === 'message' ? message.clientId : undefined,
+        );
       }
       if (c.pending >= MAX_PENDING) {
         c.ws.close(4429, 'too many pending messages');

@@ -28,6 +28,13 @@ export const WidgetClientMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('message'), clientId: ClientIdSchema, body: z.string().trim().min(1).max(MAX_BODY_CHARS) }),
   z.object({ type: z.literal('typing') }),
+  /** The answer to an inline satisfaction survey of one of the visitor's conversations. */
+  z.object({
+    type: z.literal('survey'),
+    conversationId: z.uuid(),
+    rating: z.number().int().min(1).max(5),
+    comment: z.string().max(2000).optional(),
+  }),
 ]);
 export type WidgetClientMessage = z.infer<typeof WidgetClientMessageSchema>;
 
@@ -48,4 +55,8 @@ export type WidgetServerMessage =
   | { type: 'ack'; clientId: string; messageId: string; seq: number }
   | { type: 'message'; message: WidgetMessage }
   | { type: 'typing' }
+  /** An inline satisfaction survey for a resolved conversation, with its texts in the customer's language. */
+  | { type: 'survey'; conversationId: string; texts: { question: string; ratings: string[]; commentLabel: string; submit: string } }
+  /** The survey is answered (by this tab or another): show the thanks line instead. */
+  | { type: 'survey_done'; conversationId: string; text: string }
   | { type: 'error'; code: string; message: string; clientId?: string };

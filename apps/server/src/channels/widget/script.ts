@@ -8,6 +8,8 @@
  *   replays what was missed) and resends the outbox (the server acknowledges a known client id without storing it
  *   twice).
  * - The host page may pass a signed identity with data-external-id, data-name, data-email and data-signature.
+ * - A resolved conversation's satisfaction survey shows inline (1–5, a comment, an explicit send); its texts come from
+ *   the server in the customer's language, so the script carries none.
  */
 export const WIDGET_SCRIPT = String.raw`(function () {
   'use strict';
@@ -119,6 +121,50 @@ export const WIDGET_SCRIPT = String.raw`(function () {
     if (row) { row.style.opacity = '1'; shown[messageId] = row; }
   }
 
+  var surveys = {};
+  function showSurvey(m) {
+    if (surveys[m.conversationId]) return;
+    var box = el('div', 'margin:8px 0;padding:10px;background:#fff;border:1px solid #d0d5dd;border-radius:12px');
+    surveys[m.conversationId] = box;
+    box.appendChild(el('div', 'font-weight:600;margin-bottom:6px', m.texts.question));
+    var row = el('div', 'display:flex;gap:4px');
+    var buttons = [];
+    var chosen = 0;
+    var comment = el('textarea', 'display:block;width:100%;box-sizing:border-box;margin-top:6px;font:inherit;border:1px solid #d0d5dd;border-radius:6px');
+    comment.maxLength = 2000;
+    comment.placeholder = m.texts.commentLabel;
+    comment.setAttribute('aria-label', m.texts.commentLabel);
+    var go = el('button', 'margin-top:6px;border:0;background:#1668dc;color:#fff;padding:6px 14px;border-radius:6px;cursor:pointer', m.texts.submit);
+    go.type = 'button';
+    go.disabled = true;
+    [1, 2, 3, 4, 5].forEach(function (rating) {
+      var b = el('button', 'flex:1;border:1px solid #d0d5dd;background:#fff;border-radius:6px;padding:6px 0;cursor:pointer', String(rating));
+      b.type = 'button';
+      b.title = m.texts.ratings[rating - 1] || '';
+      b.setAttribute('aria-label', rating + ' ' + b.title);
+      b.addEventListener('click', function () {
+        chosen = rating;
+        go.disabled = false;
+        buttons.forEach(function (other, i) { other.style.background = i < rating ? '#1668dc' : '#fff'; other.style.color = i < rating ? '#fff' : '#222'; });
+      });
+      buttons.push(b);
+      row.appendChild(b);
+    });
+    // Nothing is recorded until the visitor presses send.
+    go.addEventListener('click', function () {
+      if (chosen) send({ type: 'survey', conversationId: m.conversationId, rating: chosen, comment: comment.value.trim() || undefined });
+    });
+    box.appendChild(row);
+    box.appendChild(comment);
+    box.appendChild(go);
+    list.appendChild(box);
+    list.scrollTop = list.scrollHeight;
+  }
+  function surveyDone(m) {
+    var box = surveys[m.conversationId];
+    if (box) box.textContent = m.text;
+  }
+
   var ws = null;
   var ready = false;
   var attempt = 0;
@@ -145,6 +191,10 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       acknowledge(message.clientId, message.messageId);
     } else if (message.type === 'message') {
       showMessage(message.message);
+    } else if (message.type === 'survey') {
+      showSurvey(message);
+    } else if (message.type === 'survey_done') {
+      surveyDone(message);
     } else if (message.type === 'typing') {
       typing.style.display = 'block';
       clearTimeout(typingTimer);
