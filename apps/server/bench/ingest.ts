@@ -109,6 +109,10 @@ async function run(database: 'pglite' | 'postgres') {
   return result;
 }
 
+if (values.db === 'postgres' && !process.env.DATABASE_URL) {
+  console.error('bench:server: --db postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
+  process.exit(2);
+}
 const targets: ('pglite' | 'postgres')[] =
   values.db === 'both' ? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']) : [values.db as 'pglite' | 'postgres'];
 const results = [];

@@ -6,8 +6,10 @@ import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
 import { importsModule } from './imports/module.js';
 import type { PlatformModule } from './platform.js';
+import { promisesModule } from './promises/module.js';
 import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
+import { slaModule } from './sla/module.js';
 import { routingModule } from './routing/module.js';
 import { webModule } from './web/module.js';
 
@@ -24,6 +26,8 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   customersModule,
   platformModule,
   analyticsModule,
+  slaModule,
+  promisesModule,
   routingModule,
   csatModule,
   webModule,

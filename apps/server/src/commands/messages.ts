@@ -3,6 +3,7 @@ import { json, type Message, type MessageType, type SenderType } from '../db/sch
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { enqueueJob, enqueueWebhookEvent, type Executor } from '../repositories/jobs.js';
+import { createMessageBatcher, type StoredRow } from './message-batch.js';
 
 export interface PostMessageInput {
   conversationId: string;
@@ -103,44 +104,33 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
   return { message: result.message, created: true };
 }
 
-type PostedRow = Message & { team_id: string | null; assignee_id: string | null; inbox_id: string };
+const batchers = new WeakMap<object, ReturnType<typeof createMessageBatcher>>();
 
 /**
- * The common path in one round trip: inserts the message, moves the conversation's clocks, queues the analysis and
- * (only when a webhook subscribes) the webhook event — one statement, so atomic without BEGIN/COMMIT. A duplicate
- * idempotency key inserts nothing and returns the stored message.
+ * The common path: the message joins the next group commit (see `createMessageBatcher`), which inserts it, moves the
+ * conversation's clocks, queues the analysis and (only when a webhook subscribes) the webhook event in one statement.
+ * A duplicate idempotency key inserts nothing and returns the stored message.
  */
 async function insertMessageAtomically(deps: Deps, input: PostMessageInput, body: string): Promise<PostedMessage> {
-  const announce = !input.createdAt;
-  let row: PostedRow | undefined;
+  let batcher = batchers.get(deps.db);
+  if (!batcher) {
+    batcher = createMessageBatcher(deps.db.kysely);
+    batchers.set(deps.db, batcher);
+  }
+  let row: StoredRow | undefined;
   try {
-    const result = await sql<PostedRow>`
-      with msg as (
-        insert into messages (conversation_id, type, sender_type, sender_id, body, content_type, idempotency_key, email_message_id, metadata, created_at)
-        values (${input.conversationId}, ${input.type}, ${input.senderType}, ${input.senderId ?? null}, ${body}, ${input.contentType ?? 'text'},
-          ${input.idempotencyKey ?? null}, ${input.emailMessageId ?? null}, ${json(input.metadata ?? {})}::jsonb, coalesce(${input.createdAt ?? null}::timestamptz, now()))
-        on conflict (idempotency_key) do nothing
-        returning *
-      ), conv as (
-        update conversations c set
-          updated_at = now(),
-          last_message_at = case when m.type in ('incoming', 'outgoing') then m.created_at else c.last_message_at end,
-          waiting_since = case m.type when 'incoming' then coalesce(c.waiting_since, m.created_at) when 'outgoing' then null else c.waiting_since end,
-          first_response_at = case when m.type = 'outgoing' then coalesce(c.first_response_at, m.created_at) else c.first_response_at end,
-          status = case when m.type = 'incoming' and c.status in ('resolved', 'snoozed') then 'open' else c.status end,
-          resolved_at = case when m.type = 'incoming' and c.status = 'resolved' then null else c.resolved_at end
-        from msg m where c.id = m.conversation_id
-        returning c.team_id, c.assignee_id, c.inbox_id
-      ), analysis as (
-        insert into jobs (kind, payload)
-        select 'analyze_message', jsonb_build_object('messageId', msg.id) from msg where msg.type in ('incoming', 'outgoing')
-      ), hook as (
-        insert into jobs (kind, payload)
-        select 'webhook_event', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object('message_id', msg.id, 'conversation_id', msg.conversation_id))
-        from msg where ${announce} and exists (select 1 from webhooks where active and (events ? 'message.created' or events ? '*'))
-      )
-      select msg.*, conv.team_id, conv.assignee_id, conv.inbox_id from msg, conv`.execute(deps.db.kysely);
-    row = result.rows[0];
+    row = await batcher.write({
+      conversationId: input.conversationId,
+      type: input.type,
+      senderType: input.senderType,
+      senderId: input.senderId ?? null,
+      body,
+      contentType: input.contentType ?? 'text',
+      idempotencyKey: input.idempotencyKey ?? null,
+      emailMessageId: input.emailMessageId ?? null,
+      metadata: input.metadata ?? {},
+      createdAt: input.createdAt ?? null,
+    });
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('conversation');
     throw error;

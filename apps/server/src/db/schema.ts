@@ -334,21 +334,81 @@ export interface CsatSurveysTable {
   delivered_at: NullableTimestamp;
 }
 
-// CSAT surveys (migration 0012)
-export interface CsatSurveysTable {
+// SLAs and promises (migration 0011)
+export interface SlaSettingsTable {
+  id: Generated<number>;
+  inbox_id: string | null;
+  priority: Priority | null;
+  first_response_minutes: number;
+  next_response_minutes: number;
+  warn_percent: Generated<number>;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SlaAlertsTable {
+  tick_seconds: Generated<number>;
+  promise_reminder_minutes: Generated<number>;
+  promise_default_hours: Generated<number>;
+  updated_by: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface SlaCalendarsTable {
+  id: Generated<string>;
+  inbox_id: string | null;
+  time_zone: Generated<string>;
+  hours: JsonDefault<{ day: number; start: string; end: string }[]>;
+  holidays: JsonDefault<string[]>;
+  workdays: JsonDefault<string[]>;
+  auto_expectation: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface SlaPoliciesTable {
   id: Generated<string>;
   conversation_id: string;
-  token_hash: string;
-  channel: string;
-  agent_id: string | null;
+  target: 'first_response' | 'next_response';
+  kind: 'warning' | 'breached';
+  waiting_since: Timestamp;
+  due_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface SlaExpectationsTable {
+  id: Generated<string>;
+  conversation_id: string;
+  reason: 'pending' | 'transfer' | 'note' | 'manual';
+  source_message_id: string | null;
   team_id: string | null;
-  sent_at: CreatedAt;
-  rating: number | null;
-  comment: string | null;
-  comment_analysis: ColumnType<unknown, string | null | undefined, string | null>;
-  answered_at: NullableTimestamp;
-  locale: Generated<string>;
-  delivered_at: NullableTimestamp;
+  locale: string;
+  due_at: Timestamp;
+  body: string;
+  status: Generated<'proposed' | 'sent' | 'dismissed'>;
+  message_id: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface PromisesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  message_id: string;
+  span_start: number;
+  agent_id: string | null;
+  text: string;
+  due_phrase: string;
+  due_at: Timestamp;
+  due_known: Generated<boolean>;
+  status: Generated<'open' | 'overdue' | 'fulfilled' | 'cancelled'>;
+  reminded_at: NullableTimestamp;
+  overdue_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  note: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -381,8 +441,13 @@ export interface Database {
   automation_firings: AutomationFiringsTable;
   // CSAT surveys (migration 0012)
   csat_surveys: CsatSurveysTable;
-  // CSAT surveys (migration 0012)
-  csat_surveys: CsatSurveysTable;
+  // SLAs and promises (migration 0011)
+  sla_settings: SlaSettingsTable;
+  sla_calendars: SlaCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_alerts: SlaAlertsTable;
+  sla_expectations: SlaExpectationsTable;
+  promises: PromisesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -393,7 +458,6 @@ export type Customer = Selectable<CustomersTable>;
 export type Inbox = Selectable<InboxesTable>;
 export type Job = Selectable<JobsTable>;
 export type ConversationUpdate = Updateable<ConversationsTable>;
-export type CsatSurvey = Selectable<CsatSurveysTable>;
 export type CsatSurvey = Selectable<CsatSurveysTable>;
 
 /** Serialises a value for a jsonb column (both drivers accept JSON text for jsonb parameters). */

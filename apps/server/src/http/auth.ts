@@ -1,9 +1,10 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors.js';
-import { principalForSession, principalForToken } from '../repositories/sessions.js';
+import { principalForSession } from '../repositories/sessions.js';
 import { safeEqual } from '../security/secrets.js';
 import type { AppEnv } from './env.js';
+import { cachedPrincipalForToken } from './token-cache.js';
 
 export const SESSION_COOKIE = 'tongli_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -16,7 +17,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { db } = c.get('deps');
   const header = c.req.header('authorization');
   if (header?.startsWith('Bearer ')) {
-    const principal = await principalForToken(db.kysely, header.slice(7).trim());
+    const principal = await cachedPrincipalForToken(db, header.slice(7).trim());
     if (!principal) throw new AppError('invalid_token', 401, 'the API token is unknown or revoked');
     c.set('principal', principal);
     c.set('csrfToken', undefined);

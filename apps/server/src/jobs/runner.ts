@@ -54,7 +54,7 @@ export function createJobRunner(
   const handlers = { ...CORE_HANDLERS, ...options.handlers };
   const worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const pollMs = options.pollMs ?? 500;
-  const batch = options.batch ?? 32;
+  const batch = options.batch ?? 128;
   let stopped = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -32,6 +32,8 @@ const ACTIONS = {
   'audit.read': ['admin'],
   'export.read': ['supervisor', 'qa', 'admin'],
   'analytics.read': ['supervisor', 'qa', 'admin'],
+  'sla.manage': ['supervisor', 'admin'],
+  'promise.update': ['agent', 'supervisor', 'admin'],
   'routing.read': ['supervisor', 'admin'],
   'routing.manage': ['supervisor', 'admin'],
   'automation.read': ['supervisor', 'admin'],

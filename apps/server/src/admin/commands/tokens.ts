@@ -2,6 +2,7 @@ import type { Role } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Principal } from '../../policies/policies.js';
+import { forgetCachedTokens } from '../../http/token-cache.js';
 import { writeAudit } from '../../repositories/audit.js';
 import { createApiToken } from '../../repositories/sessions.js';
 import { findApiToken, revokeApiToken, type ApiTokenRow } from '../repositories/tokens.js';
@@ -42,5 +43,6 @@ export async function revokeApiTokenCommand(deps: Deps, actor: Actor, id: string
     await revokeApiToken(trx, id);
     await writeAudit(trx, actor.principal, 'token.revoked', { type: 'api_token', id, details: { name: before.name }, ip: actor.ip });
   });
+  forgetCachedTokens(deps.db);
   return (await findApiToken(deps.db.kysely, id))!;
 }

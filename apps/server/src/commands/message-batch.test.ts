@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConversation } from './conversations.js';
+import { postMessage } from './messages.js';
+import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
+
+describe.each(DATABASES)('group commit of messages on %s', (database) => {
+  let t: TestPlatform;
+  let inboxId: string;
+  beforeAll(async () => {
+    t = await createTestPlatform(database, { jobs: false });
+    inboxId = await t.inbox('api');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const open = async () =>
+    (await createConversation(t.deps, { inboxId, customer: { identities: [{ kind: 'external', value: randomUUID() }] } })).id;
+
+  it('stores concurrent messages exactly once each, in order, with one analysis job per message', async () => {
+    const conversations = [await open(), await open(), await open()];
+    // Every fifth message is a retry of the one before it, racing in the same batch.
+    const original = (i: number) => i - (i % 5 === 4 ? 1 : 0);
+    const posts = Array.from({ length: 90 }, (_, i) =>
+      postMessage(t.deps, {
+        conversationId: conversations[original(i) % 3] ?? '',
+        type: 'incoming',
+        senderType: 'customer',
+        body: `第${original(i)}条`,
+        idempotencyKey: `batch-${original(i)}`,
+      }),
+    );
+    const results = await Promise.all(posts);
+    expect(results.filter((r) => r.created)).toHaveLength(72);
+    for (let i = 4; i < 90; i += 5) expect(results[i]?.message.id).toBe(results[i - 1]?.message.id);
+    const stored = await t.deps.db.kysely
+      .selectFrom('messages')
+      .select(['id', 'seq', 'body'])
+      .where('conversation_id', 'in', conversations)
+      .execute();
+    expect(stored).toHaveLength(72);
+    const jobs = await t.deps.db.kysely.selectFrom('jobs').select('payload').where('kind', '=', 'analyze_message').execute();
+    const analysed = new Set(jobs.map((j) => (j.payload as { messageId: string }).messageId));
+    for (const row of stored) expect(analysed.has(row.id)).toBe(true);
+    // Sequence follows the order the messages were posted in.
+    const bySeq = [...stored].sort((a, b) => Number(a.seq) - Number(b.seq)).map((m) => Number(/\d+/.exec(m.body)?.[0]));
+    expect(bySeq).toEqual([...bySeq].sort((a, b) => a - b));
+  });
+
+  it('moves each conversation’s clocks as if its messages had been written one by one', async () => {
+    const id = await open();
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 5, 9, minute));
+    const post = (type: 'incoming' | 'outgoing' | 'note', minute: number) =>
+      postMessage(t.deps, {
+        conversationId: id,
+        type,
+        senderType: type === 'incoming' ? 'customer' : 'agent',
+        body: type,
+        createdAt: at(minute),
+      });
+    // One batch: customer, agent reply, customer twice, a note — the customer waits since the first unanswered one.
+    await Promise.all([post('incoming', 0), post('outgoing', 2), post('incoming', 5), post('incoming', 7), post('note', 8)]);
+    const row = await t.deps.db.kysely.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.first_response_at?.toISOString()).toBe(at(2).toISOString());
+    expect(row.waiting_since?.toISOString()).toBe(at(5).toISOString());
+    expect(row.last_message_at?.toISOString()).toBe(at(7).toISOString());
+    await Promise.all([post('outgoing', 9), post('note', 10)]);
+    const answered = await t.deps.db.kysely.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(answered.waiting_since).toBeNull();
+    expect(answered.first_response_at?.toISOString()).toBe(at(2).toISOString());
+  });
+
+  it('reopens a resolved conversation on a customer message', async () => {
+    const id = await open();
+    await t.deps.db.kysely.updateTable('conversations').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', id).execute();
+    await postMessage(t.deps, { conversationId: id, type: 'incoming', senderType: 'customer', body: '又坏了' });
+    const row = await t.deps.db.kysely.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('open');
+    expect(row.resolved_at).toBeNull();
+  });
+
+  it('fails only the message for an unknown conversation, not the batch it shared', async () => {
+    const id = await open();
+    const results = await Promise.allSettled([
+      postMessage(t.deps, { conversationId: id, type: 'incoming', senderType: 'customer', body: 'a' }),
+      postMessage(t.deps, { conversationId: randomUUID(), type: 'incoming', senderType: 'customer', body: 'b' }),
+      postMessage(t.deps, { conversationId: id, type: 'incoming', senderType: 'customer', body: 'c', idempotencyKey: 'lonely-1' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const error = (results[1] as PromiseRejectedResult).reason as { status: number; code: string };
+    expect(error.status).toBe(404);
+    const bodies = await t.deps.db.kysely.selectFrom('messages').select('body').where('conversation_id', '=', id).orderBy('seq').execute();
+    expect(bodies.map((b) => b.body)).toEqual(['a', 'c']);
+  });
+});
