@@ -1,5 +1,7 @@
 import { findSentences } from '@tongli/engine';
 import type { Executor } from '../repositories/jobs.js';
+import { listOpenTrackedPromises } from '../promises/customer.js';
+import type { PresentedPromise } from '../promises/presenter.js';
 import { canSeeConversation, type Principal } from '../policies/policies.js';
 import { listCustomerConversations, listMostNegativeMessages, listOpeningTexts, type ComplaintRow, type HistoryRow } from './repository.js';
 import { sameTopic } from './topics.js';
@@ -99,6 +101,8 @@ export interface CustomerHistory {
       complaint: { text: string; messageId: string; emotion: string | null; sentiment: number | null } | null;
     }[];
     openPromises: { conversationId: string; subject: string; text: string; due: string; messageIndex: number }[];
+    /** Promises tracked with due times (promises module), still to keep. */
+    trackedPromises: PresentedPromise[];
     lastEmotion: { emotion: string; intensity: number | null; conversationId: string } | null;
     recentEmotions: string[];
     emotionTrend: 'improving' | 'worsening' | 'steady' | 'unknown';
@@ -175,6 +179,11 @@ export async function loadCustomerHistory(
         };
       }),
       openPromises,
+      trackedPromises: await listOpenTrackedPromises(
+        db,
+        visible.map((row) => row.id),
+        now,
+      ),
       lastEmotion: analysed[0]
         ? { emotion: analysed[0].last_emotion ?? 'neutral', intensity: analysed[0].last_intensity, conversationId: analysed[0].id }
         : null,

@@ -6,6 +6,7 @@ import { createRouter } from '../http/router.js';
 import { ErrorSchema, IdParamSchema } from '../http/schemas.js';
 import { authorize, can, visibleTeamIds } from '../policies/policies.js';
 import { presentCustomer } from '../presenters/presenters.js';
+import { PromiseSchema } from '../promises/routes.js';
 import { writeAudit } from '../repositories/audit.js';
 import { listIdentities, mergeCustomers, resolveCustomerId } from '../repositories/customers.js';
 import { loadCustomerHistory, loadRepeatContact, type CustomerHistory } from './history.js';
@@ -71,6 +72,7 @@ const SummarySchema = z
     openPromises: z.array(
       z.object({ conversationId: z.uuid(), subject: z.string(), text: z.string(), due: z.string(), messageIndex: z.number() }),
     ),
+    trackedPromises: z.array(PromiseSchema),
     lastEmotion: z.object({ emotion: z.string(), intensity: z.number().nullable(), conversationId: z.uuid() }).nullable(),
     recentEmotions: z.array(z.string()),
     emotionTrend: z.enum(['improving', 'worsening', 'steady', 'unknown']),

@@ -337,17 +337,6 @@ export interface CsatSurveysTable {
 // SLAs and promises (migration 0011)
 export interface SlaSettingsTable {
   id: Generated<number>;
-  inbox_id: string | null;
-  priority: Priority | null;
-  first_response_minutes: number;
-  next_response_minutes: number;
-  warn_percent: Generated<number>;
-  updated_by: string | null;
-  created_at: CreatedAt;
-  updated_at: CreatedAt;
-}
-
-export interface SlaAlertsTable {
   tick_seconds: Generated<number>;
   promise_reminder_minutes: Generated<number>;
   promise_default_hours: Generated<number>;
@@ -369,6 +358,17 @@ export interface SlaCalendarsTable {
 
 export interface SlaPoliciesTable {
   id: Generated<string>;
+  inbox_id: string | null;
+  priority: Priority | null;
+  first_response_minutes: number;
+  next_response_minutes: number;
+  warn_percent: Generated<number>;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SlaAlertsTable {
   conversation_id: string;
   target: 'first_response' | 'next_response';
   kind: 'warning' | 'breached';

@@ -7,6 +7,7 @@ import { createTeam, createUser } from '../repositories/users.js';
 import { loadDemoData, type DemoData } from './demo-data.js';
 import { buildHistory, insertHistory } from './history.js';
 import { planConversations } from './plan.js';
+import { seedSlaDemo } from '../sla/demo.js';
 
 /** One demo sign-in, printed at start so a newcomer can log in. */
 export interface DemoUser {
@@ -49,6 +50,7 @@ export async function seedDemo(deps: Deps, options: SeedDemoOptions = {}): Promi
       // one the platform computes at its next start, and nothing is re-analysed).
       deps.engine.applyGuidelines(organisation.guidelines);
       await insertHistory(trx, buildHistory(deps, organisation, plans));
+      await seedSlaDemo(trx, organisation);
       return organisation.credentials;
     });
   } catch (error) {
