@@ -1,5 +1,6 @@
 import { platformModule } from './admin/module.js';
 import { analyticsModule } from './analytics/module.js';
+import { automationModule } from './automation/module.js';
 import { csatModule } from './csat/module.js';
 import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
@@ -28,6 +29,7 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   analyticsModule,
   slaModule,
   promisesModule,
+  automationModule,
   routingModule,
   csatModule,
   webModule,

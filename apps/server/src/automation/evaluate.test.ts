@@ -103,7 +103,9 @@ describe('rule schemas', () => {
     ).toBe(false);
     expect(
       ConditionsSchema.safeParse({
-        conditions: [{ type: 'business_hours', inside: true, schedule: { timezone: 'UTC', days: { mon: [{ start: '18:00', end: '09:00' }] } } }],
+        conditions: [
+          { type: 'business_hours', inside: true, schedule: { timezone: 'UTC', days: { mon: [{ start: '18:00', end: '09:00' }] } } },
+        ],
       }).success,
     ).toBe(false);
     const base = { name: 'r', event: 'message.analyzed', conditions: { conditions: [] } };
@@ -111,6 +113,10 @@ describe('rule schemas', () => {
     expect(RuleInputSchema.safeParse({ ...base, actions: [{ type: 'send_canned_reply' }] }).success).toBe(false);
     expect(RuleInputSchema.safeParse({ ...base, actions: [] }).success).toBe(false);
     const ok = RuleInputSchema.parse({ ...base, actions: [{ type: 'notify_supervisor' }] });
-    expect(ok).toMatchObject({ enabled: true, conditions: { match: 'all' }, actions: [{ type: 'notify_supervisor', severity: 'warning' }] });
+    expect(ok).toMatchObject({
+      enabled: true,
+      conditions: { match: 'all' },
+      actions: [{ type: 'notify_supervisor', severity: 'warning' }],
+    });
   });
 });

@@ -28,9 +28,7 @@ export const WeeklyScheduleSchema = z
     timezone: timeZone,
     days: z.partialRecord(
       z.enum(WEEKDAYS),
-      z
-        .array(z.object({ start: TIME, end: TIME }).refine((i) => i.start < i.end, 'start must be before end'))
-        .max(6),
+      z.array(z.object({ start: TIME, end: TIME }).refine((i) => i.start < i.end, 'start must be before end')).max(6),
     ),
   })
   .openapi('WeeklySchedule');
