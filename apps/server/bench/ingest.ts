@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '15' }, db: { type: 'string', default: 'both' }, json: { type: 'boolean' } },
 });
 const SECONDS = Number(values.seconds);
-const CONVERSATIONS = 200;
+const CONVERSATIONS = 2000;
 const TEXTS = [
   '快递三天了还没到，到底怎么回事？',
   '我已经打了三次电话了，每次都让我等，太过分了！',
@@ -39,15 +39,17 @@ async function run(database: 'pglite' | 'postgres') {
   const child = await startServerProcess(target.env, port);
   const pid = child.pid ?? 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  // A contact centre taking thousands of messages a second has thousands of conversations open at once.
   const conversations: string[] = [];
-  for (let i = 0; i < CONVERSATIONS; i++) {
+  const open = async (i: number) => {
     const res = await fetch(`${origin}/api/conversations`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ inboxId, customer: { identities: [{ kind: 'external', value: `bench-${i}` }] } }),
     });
     conversations.push(((await res.json()) as { conversation: { id: string } }).conversation.id);
-  }
+  };
+  for (let i = 0; i < CONVERSATIONS; i += 16) await Promise.all(Array.from({ length: 16 }, (_, k) => open(i + k)));
   let n = 0;
   const load = (options: Partial<autocannon.Options>) =>
     autocannon({

@@ -48,11 +48,14 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     (await db.selectFrom('customers').select(['id', 'name']).where('id', 'in', customerIds).execute()).map((c) => [c.id, c.name]),
   );
   // The most recent turns of each conversation, oldest first; older context is fetched per message when needed.
+  // One index range per conversation (LATERAL … LIMIT), so a long conversation costs its window, not its history.
   const recent = await sql<HistoryRow>`
-    select id, conversation_id, type, body, seq from (
-      select id, conversation_id, type, body, seq, row_number() over (partition by conversation_id order by seq desc) as rn
-      from messages where conversation_id in (${sql.join(conversationIds)}) and type in ('incoming', 'outgoing')
-    ) t where rn <= ${MAX_TURNS} order by conversation_id, seq`.execute(db);
+    select m.id, m.conversation_id, m.type, m.body, m.seq from conversations c
+    cross join lateral (
+      select id, conversation_id, type, body, seq from messages
+      where conversation_id = c.id and type in ('incoming', 'outgoing') order by seq desc limit ${MAX_TURNS}
+    ) m
+    where c.id in (${sql.join(conversationIds)}) order by m.conversation_id, m.seq`.execute(db);
   const histories = new Map<string, HistoryRow[]>();
   for (const row of recent.rows) {
     const list = histories.get(row.conversation_id) ?? [];
