@@ -73,6 +73,14 @@ describe('due phrases', () => {
   it('a weekday already past this week means next week', () => {
     // Thursday 5 March: "by Monday" is 9 March.
     expect(due('by Monday', shanghai('2026-03-05T10:00:00')).dueAt).toEqual(shanghai('2026-03-09T18:00:00'));
+    // Friday evening, "by Friday" / "周五": next Friday.
+    expect(due('by Friday', shanghai('2026-03-06T19:00:00')).dueAt).toEqual(shanghai('2026-03-13T18:00:00'));
+    expect(due('周五', shanghai('2026-03-06T19:00:00')).dueAt).toEqual(shanghai('2026-03-13T18:00:00'));
+  });
+
+  it('reads the end of the day as 18:00 on an around-the-clock calendar', () => {
+    const always = createBusinessClock({ timeZone: 'Asia/Shanghai', hours: [], holidays: [], workdays: [] });
+    expect(resolveDue('by Friday', sent, always, 24).dueAt).toEqual(shanghai('2026-03-06T18:00:00'));
   });
 
   it('falls back to the default delay when the phrase is unknown or already past', () => {

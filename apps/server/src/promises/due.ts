@@ -61,7 +61,10 @@ function resolveKnown(phrase: string, sentAt: Date, clock: BusinessClock): Date 
   const local = clock.toLocal(sentAt);
   const today: LocalDate = { year: local.year, month: local.month, day: local.day };
   const nowMinute = local.hour * 60 + local.minute;
-  const closing = (date: LocalDate): Date => clock.fromLocal(date, clock.closingMinute(date) ?? DEFAULT_CLOSE);
+  // Around-the-clock calendars still read "by Friday" as the end of the working day, not midnight.
+  const alwaysOpen = clock.calendar.hours.length === 0;
+  const closing = (date: LocalDate): Date =>
+    clock.fromLocal(date, alwaysOpen ? DEFAULT_CLOSE : (clock.closingMinute(date) ?? DEFAULT_CLOSE));
   const nthWorkingDay = (n: number): LocalDate => {
     let date = today;
     for (let left = Math.max(1, Math.ceil(n)), guard = 0; left > 0 && guard < 400; guard++) {
@@ -109,7 +112,11 @@ function resolveKnown(phrase: string, sentAt: Date, clock: BusinessClock): Date 
     else if (word === '后天') date = clock.addDays(today, 2);
     else if (word === '下周') date = weekdayIn(weekday ?? 5, 1);
     else if (word === '本周' || word === '这周') date = weekdayIn(weekday ?? 5, 0);
-    else if (weekday !== undefined) date = upcoming(weekday);
+    else if (weekday !== undefined) {
+      // Today's weekday said after that time ("周五" on Friday evening) means next week's.
+      const at = withClock(rest, upcoming(weekday), clock, closing);
+      return at.getTime() > sentAt.getTime() ? at : withClock(rest, weekdayIn(weekday, 1), clock, closing);
+    }
     if (date) return withClock(rest, date, clock, closing);
   }
   if (/稍后|半小时后/u.test(phrase)) return new Date(sentAt.getTime() + 30 * 60_000);
@@ -133,7 +140,10 @@ function resolveKnown(phrase: string, sentAt: Date, clock: BusinessClock): Date 
     const next = (enBy[1] ?? '').toLowerCase() === 'next';
     const target = (enBy[2] ?? '').toLowerCase();
     const weekday = EN_WEEKDAYS[target];
-    if (weekday !== undefined) return closing(next ? weekdayIn(weekday, 1) : upcoming(weekday));
+    if (weekday !== undefined) {
+      const at = closing(next ? weekdayIn(weekday, 1) : upcoming(weekday));
+      return at.getTime() > sentAt.getTime() ? at : closing(weekdayIn(weekday, 1));
+    }
     if (target === 'tomorrow') return closing(clock.addDays(today, 1));
     if (target === 'tonight') return clock.fromLocal(today, EVENING);
     if (target === 'noon') return clock.fromLocal(nowMinute < 12 * 60 ? today : clock.addDays(today, 1), 12 * 60);
