@@ -6,6 +6,8 @@ import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
+/** Longest stretch of analysis before requests waiting on the event loop get their turn. */
+const YIELD_AFTER_MS = 4;
 /** Signals that raise a supervisor alert when a customer message carries them. */
 const ALERT_SIGNALS = new Set(['abuse', 'threat', 'self_harm', 'escalation_threat']);
 /** Customer messages in a row with rising anger that raise an `anger_rising` alert. */
@@ -70,7 +72,13 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
   const forHooks: AnalyzedMessage[] = [];
+  let slice = performance.now();
   for (const message of messages) {
+    // Analysis shares the event loop with ingest: give way every few milliseconds so requests are not held up.
+    if (performance.now() - slice > YIELD_AFTER_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
     const conversation = conversations.get(message.conversation_id);
     if (!conversation) continue;
     let history = histories.get(conversation.id) ?? [];
