@@ -7,7 +7,10 @@ import { json } from '../db/schema.js';
 import type { PlatformEvent } from '../realtime/bus.js';
 import { routingModule } from '../routing/module.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
+import { seedAutomationDemo } from './demo.js';
+import { isWithinSchedule } from './evaluate.js';
 import { automationModule } from './module.js';
+import { RuleInputSchema } from './rules.js';
 
 type Headers = Record<string, string>;
 interface Rule {
@@ -441,6 +444,33 @@ describe.each(DATABASES)('automation on %s', (database) => {
     expect((await t.request(`/api/automation/rules/${rule.id}`, { method: 'DELETE', headers: supervisor.headers })).status).toBe(204);
     const audit = await db().selectFrom('audit_log').select('action').where('target_id', '=', rule.id).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['automation.rule_created', 'automation.rule_updated', 'automation.rule_deleted']);
+  });
+
+  it('seeds two valid demo rules; the after-hours one acknowledges once per conversation', async () => {
+    await seedAutomationDemo(db(), null);
+    const { items } = (await (await t.request('/api/automation/rules', { headers: supervisor.headers })).json()) as { items: object[] };
+    expect(items).toHaveLength(2);
+    for (const rule of items) expect(RuleInputSchema.safeParse(rule).success).toBe(true);
+    // Sunday 03:00 in Shanghai is outside the demo schedule; the escalation rule needs a threat.
+    const afterHours = await db()
+      .selectFrom('automation_rules')
+      .select(['id', 'conditions'])
+      .where('name', 'like', '%After-hours%')
+      .executeTakeFirstOrThrow();
+    const inbox = await t.inbox('api');
+    const { id } = await open(inbox, CALM);
+    const replies = await db()
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', id)
+      .where('type', '=', 'outgoing')
+      .execute();
+    const conditions = afterHours.conditions as { conditions: { type: string; schedule?: Parameters<typeof isWithinSchedule>[0] }[] };
+    const schedule = conditions.conditions.find((c) => c.type === 'business_hours')?.schedule;
+    expect(schedule).toBeDefined();
+    const open_ = schedule ? isWithinSchedule(schedule, new Date()) : true;
+    expect(replies).toHaveLength(open_ ? 0 : 1);
+    if (!open_) expect(replies[0]?.body).toContain('非工作时间');
   });
 
   it('an assignment rule wins over routing; routing takes the rest', async () => {

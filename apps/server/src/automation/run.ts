@@ -249,12 +249,14 @@ async function sendCannedReply(
   const replyId = language === 'en' ? (action.en ?? action.zh) : (action.zh ?? action.en);
   const reply = replyId ? await db.selectFrom('canned_replies').selectAll().where('id', '=', replyId).executeTakeFirst() : undefined;
   if (!reply) return { type: 'send_canned_reply', status: 'failed', detail: 'canned_reply_not_found' };
-  const { customer, inbox } = await loadRenderContext(db, conversation, null);
+  const { customer, agent, inbox } = await loadRenderContext(db, conversation, conversation.assignee_id);
   const identity = (kind: string) => customer?.identities.find((i) => i.kind === kind)?.value;
   const filled = fillTemplate(reply.body, {
     'customer.name': customer?.name,
     'customer.email': identity('email'),
     'customer.phone': identity('phone'),
+    'agent.name': agent?.name,
+    'agent.email': agent?.email,
     'conversation.id': conversation.id,
     'conversation.subject': conversation.subject,
     'inbox.name': inbox?.name,

@@ -8,6 +8,8 @@ import { loadDemoData, type DemoData } from './demo-data.js';
 import { buildHistory, insertHistory } from './history.js';
 import { planConversations } from './plan.js';
 import { seedSlaDemo } from '../sla/demo.js';
+import { seedRoutingDemo } from '../routing/demo.js';
+import { seedAutomationDemo } from '../automation/demo.js';
 
 /** One demo sign-in, printed at start so a newcomer can log in. */
 export interface DemoUser {
@@ -51,6 +53,8 @@ export async function seedDemo(deps: Deps, options: SeedDemoOptions = {}): Promi
       deps.engine.applyGuidelines(organisation.guidelines);
       await insertHistory(trx, buildHistory(deps, organisation, plans));
       await seedSlaDemo(trx, organisation);
+      await seedRoutingDemo(trx, organisation);
+      await seedAutomationDemo(trx, organisation.users.get('admin')?.id ?? null);
       return organisation.credentials;
     });
   } catch (error) {
