@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+import { App as AntApp, ConfigProvider, Result, Spin, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
@@ -15,6 +15,21 @@ const QaScene = lazy(() => import('./scenes/qa-scene.js').then((m) => ({ default
 const AnalyticsScene = lazy(() => import('./scenes/analytics-scene.js').then((m) => ({ default: m.AnalyticsScene })));
 const SettingsScene = lazy(() => import('./scenes/settings-scene.js').then((m) => ({ default: m.SettingsScene })));
 const WorkspaceScene = lazy(() => import('./scenes/workspace-scene.js').then((m) => ({ default: m.WorkspaceScene })));
+
+/**
+ * Brand colour, and text colours that reach WCAG AA contrast (4.5:1) where Ant Design's defaults do not: secondary
+ * text, placeholders, warning text and links.
+ */
+const THEME: ThemeConfig = {
+  token: {
+    colorPrimary: '#0e7c66',
+    borderRadius: 6,
+    colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+    colorWarningText: '#874d00',
+    colorLink: '#0e7c66',
+  },
+};
 
 /** Where each role starts when it signs in at the root: agents and admins the workspace, supervisors the wall, QA the reviews. */
 const HOME: Record<Me['role'], string> = { agent: '/', admin: '/', supervisor: '/wall', qa: '/qa' };
@@ -81,7 +96,7 @@ export function App() {
   }
 
   return (
-    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#0e7c66', borderRadius: 6 } }}>
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={THEME}>
       <AntApp>{body}</AntApp>
     </ConfigProvider>
   );

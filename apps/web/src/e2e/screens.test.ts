@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +292,101 @@ describe.skipIf(!canRun)('web app screens in Chromium: canned replies, superviso
     await expect.poll(() => qa.locator('.evaluation-score .ant-tag').textContent()).toBe('已裁决');
     expect(await qa.locator('.dispute').textContent()).toContain('录音确认已自我介绍');
     await qa.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('accessibility: no serious or critical axe violations on the main screens; the workspace works from the keyboard', async () => {
+    const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
+    const found: Record<string, string[]> = {};
+    /** axe-core's serious and critical violations on the page as it stands, as `rule: selector` lines. */
+    const audit = async (page: Page, screen: string) => {
+      // Through the DevTools protocol: the app's CSP (script-src 'self') rightly refuses an inline script tag.
+      await page.evaluate(axeSource);
+      found[screen] = await page.evaluate(async () => {
+        const { axe } = window as unknown as { axe: typeof import('axe-core') };
+        // Colours are checked once transitions have ended (a button that just became enabled is still fading in).
+        const finite = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
+        await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+        const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+        return violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .flatMap((v) =>
+            v.nodes.map((n) => {
+              const contrast = n.any[0]?.data as { fgColor?: string; bgColor?: string; contrastRatio?: number } | undefined;
+              const colours = contrast?.fgColor ? ` (${contrast.fgColor} on ${contrast.bgColor}: ${contrast.contrastRatio})` : '';
+              return `${v.id}: ${n.target.join(' ')}${colours}`;
+            }),
+          );
+      });
+    };
+
+    const login = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await login.goto(server.url);
+    await login.getByLabel('邮箱').waitFor();
+    await audit(login, 'login');
+    await login.close();
+
+    const page = await signIn('lead@e2e.local');
+    await page.goto(`${server.url}/conversations/${ids.get('王建国')}`);
+    await page.locator('.message-incoming').first().waitFor();
+    const draft = page.locator('textarea.draft-input');
+    await draft.fill('这不是我们的问题');
+    await page.locator('.hint-avoid').first().waitFor();
+    await audit(page, 'workspace');
+
+    // Keyboard: from the top of the page, Tab reaches the inbox, the conversation and the composer, with a visible ring.
+    await draft.fill('');
+    await page.goto(`${server.url}/`);
+    await page.locator('.inbox-row').first().waitFor();
+    const reached = new Set<string>();
+    for (let i = 0; i < 40 && reached.size < 3; i++) {
+      await page.keyboard.press('Tab');
+      const where = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el) return null;
+        const style = getComputedStyle(el);
+        const ring = el.matches(':focus-visible') && (style.outlineStyle !== 'none' || style.boxShadow !== 'none');
+        const region = el.classList.contains('inbox-row')
+          ? 'inbox row'
+          : el.closest('.composer')
+            ? 'composer'
+            : el.closest('.workspace-main')
+              ? 'conversation'
+              : null;
+        return { region, ring };
+      });
+      if (where?.region && where.ring) reached.add(where.region);
+      if (where?.region === 'inbox row') {
+        // In the inbox, arrows move between conversations and Enter opens the one with focus.
+        const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-conversation-id'));
+        const first = await focusedId();
+        await page.keyboard.press('ArrowDown');
+        const next = await focusedId();
+        expect(next).toBeTruthy();
+        expect(next).not.toBe(first);
+        await page.keyboard.press('Enter');
+        await page.waitForURL(`**/conversations/${next}`);
+        await page.locator('.message').first().waitFor();
+      }
+    }
+    expect([...reached].sort()).toEqual(['composer', 'conversation', 'inbox row']);
+
+    await page.locator('[data-section="wall"]').click();
+    await page.locator('.wall-tile').first().waitFor();
+    await audit(page, 'wall');
+    await page.locator('[data-section="qa"]').click();
+    await page.locator('tr[data-evaluation-id]').first().click();
+    await page.locator('.point').first().waitFor();
+    await audit(page, 'qa');
+    await page.locator('[data-section="analytics"]').click();
+    await page.locator('[data-kpi="conversations"]').waitFor();
+    await page.locator('[data-chart]').last().waitFor();
+    await audit(page, 'analytics');
+    await page.locator('[data-section="settings"]').click();
+    await page.locator('.settings-main .ant-tabs').waitFor();
+    await audit(page, 'settings');
+    await page.close();
+    expect(found).toEqual({ login: [], workspace: [], wall: [], qa: [], analytics: [], settings: [] });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -128,6 +128,7 @@ export function QaScene({ me, path, navigate, onLogout }: { me: Me; path: string
                   defaultValue={filters.range}
                   onChangeComplete={(range: number[]) => setFilters((f) => ({ ...f, range: [range[0] ?? 0, range[1] ?? 100] }))}
                   aria-label={t('qa.score')}
+                  ariaLabelForHandle={[t('a11y.scoreFrom'), t('a11y.scoreTo')]}
                 />
               </div>
               <div className="qa-filter-row">

@@ -95,7 +95,7 @@ export function ChartCard({
         </Space>
       }
     >
-      {note && <div style={{ color: '#8c8c8c', fontSize: 12, marginBottom: 4 }}>{note}</div>}
+      {note && <div style={{ color: '#595959', fontSize: 12, marginBottom: 4 }}>{note}</div>}
       {empty ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}

@@ -71,11 +71,13 @@ describe('Composer', () => {
     const listbox = await screen.findByRole('listbox');
     await waitFor(() => expect(within(listbox).getAllByRole('option')).toHaveLength(2));
     expect(api.searchCannedReplies).toHaveBeenLastCalledWith('re');
-    expect(draft.getAttribute('aria-expanded')).toBe('true');
+    expect(draft.getAttribute('aria-controls')).toBe(listbox.id);
     const selected = () => within(listbox).getByRole('option', { selected: true }).getAttribute('data-short-code');
     expect(selected()).toBe('refund');
     await user.keyboard('{ArrowDown}');
     expect(selected()).toBe('return');
+    // The focus stays in the draft; screen readers follow the active option.
+    expect(draft.getAttribute('aria-activedescendant')).toBe(within(listbox).getByRole('option', { selected: true }).id);
     await user.keyboard('{ArrowDown}');
     expect(selected()).toBe('refund');
     await user.keyboard('{ArrowUp}');
@@ -84,6 +86,7 @@ describe('Composer', () => {
     await waitFor(() => expect(draft.value).toBe('稍等 王建国您好，退货请寄回仓库，我们会致电 {{customer.phone}}。'));
     expect(api.renderCannedReply).toHaveBeenCalledWith('r2', 'c1');
     expect(screen.queryByRole('listbox')).toBeNull();
+    expect(draft.getAttribute('aria-controls')).toBeNull();
   });
 
   it('Escape closes the canned replies and leaves the draft as typed', async () => {

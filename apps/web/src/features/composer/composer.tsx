@@ -17,6 +17,8 @@ export interface ComposerProps {
   engine: LoadedEngine | undefined;
   context: CoachContext;
   disabled?: boolean;
+  /** Text to add to the draft (e.g. an expectation-setting message); a new object adds it again. */
+  insertion?: { text: string } | undefined;
   onSend(body: string, type: 'outgoing' | 'note'): Promise<boolean>;
 }
 
@@ -24,7 +26,7 @@ export interface ComposerProps {
  * The reply box with live coaching: harmful wording is underlined in the draft (a backdrop behind the textarea),
  * hints list what to avoid (with a one-click rewrite), what is missing and what went well. Ctrl+Enter sends.
  */
-export function Composer({ conversationId, engine, context, disabled, onSend }: ComposerProps) {
+export function Composer({ conversationId, engine, context, disabled, insertion, onSend }: ComposerProps) {
   const { t } = useI18n();
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<'outgoing' | 'note'>('outgoing');
@@ -36,6 +38,12 @@ export function Composer({ conversationId, engine, context, disabled, onSend }: 
   const [active, setActive] = useState(0);
   const [cannedError, setCannedError] = useState<string | null>(null);
   const unfilled = useMemo(() => (mode === 'outgoing' ? unfilledVariables(draft) : []), [draft, mode]);
+  useEffect(() => {
+    if (!insertion) return;
+    setMode('outgoing');
+    setDraft((d) => (d.trim() ? `${d.trimEnd()}\n${insertion.text}` : insertion.text));
+    requestAnimationFrame(() => input.current?.focus());
+  }, [insertion]);
 
   // `/` opens the canned replies; what follows it searches them (debounced).
   const slashText = slash?.query;
@@ -159,8 +167,8 @@ export function Composer({ conversationId, engine, context, disabled, onSend }: 
           value={draft}
           disabled={disabled}
           aria-autocomplete="list"
-          aria-expanded={slash !== null}
-          aria-controls="canned-menu"
+          aria-controls={slash ? 'canned-menu' : undefined}
+          aria-activedescendant={slash && canned[active] ? `canned-option-${canned[active].id}` : undefined}
           placeholder={mode === 'note' ? t('composer.notePlaceholder') : t('composer.placeholder')}
           aria-label={mode === 'note' ? t('composer.note') : t('composer.reply')}
           onChange={(e) => edit(e.target.value, e.target.selectionStart)}
@@ -185,6 +193,7 @@ export function Composer({ conversationId, engine, context, disabled, onSend }: 
             canned.map((reply, i) => (
               <div
                 key={reply.id}
+                id={`canned-option-${reply.id}`}
                 role="option"
                 aria-selected={i === active}
                 className={`canned-item ${i === active ? 'canned-item-active' : ''}`}
