@@ -45,6 +45,7 @@ const FORWARDED = new Set([
   'message.analyzed',
   'alert.raised',
   'evaluation.created',
+  'csat.answered',
   'typing',
 ]);
 

@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import { Composer } from '../composer/composer.js';
 import type { LoadedEngine } from '../composer/engine.js';
 import type { CoachContext } from '../composer/use-coach.js';
+import { ConversationCsat } from '../csat/conversation-csat.js';
 import { CustomerPanel } from '../customer/customer-panel.js';
 import { MessageItem } from './message-item.js';
 import { TransferDialog } from './transfer-dialog.js';
@@ -143,6 +144,7 @@ export function ConversationPane({
               <EmotionBadge emotion={lastCustomer.customer.emotion} intensity={lastCustomer.customer.intensity} />
             )}
             <RiskTags risk={summary?.analysis?.risk} />
+            <ConversationCsat conversationId={conversation.id} version={version} />
             {analysis?.scorecard && (
               <Tag>
                 {t('conversation.score')} {Math.round(analysis.scorecard.total)}

@@ -20,4 +20,10 @@ export const SETTINGS_TABS: readonly SettingsTab[] = [
     roles: ['supervisor', 'admin'],
     view: lazy(() => import('./canned-settings.js').then((m) => ({ default: m.CannedSettings }))),
   },
+  {
+    id: 'csat',
+    titleKey: 'csat.tabTitle',
+    roles: ['supervisor', 'qa', 'admin'],
+    view: lazy(() => import('../csat/csat-responses.js').then((m) => ({ default: m.CsatResponses }))),
+  },
 ];
