@@ -12,6 +12,9 @@ import type { LoadedEngine } from '../composer/engine.js';
 import type { CoachContext } from '../composer/use-coach.js';
 import { ConversationCsat } from '../csat/conversation-csat.js';
 import { CustomerPanel } from '../customer/customer-panel.js';
+import { MyPromisesButton } from '../promises/my-promises.js';
+import { ExpectationBanner } from '../sla/expectation-banner.js';
+import { SlaBadge, useConversationSla, useNow } from '../sla/sla-badge.js';
 import { MessageItem } from './message-item.js';
 import { TransferDialog } from './transfer-dialog.js';
 
@@ -47,6 +50,9 @@ export function ConversationPane({
   const [error, setError] = useState<string | null>(null);
   const thread = useRef<HTMLDivElement>(null);
   const [transferring, setTransferring] = useState(false);
+  const sla = useConversationSla(id, version);
+  const now = useNow();
+  const [insertion, setInsertion] = useState<{ text: string }>();
 
   const reload = useCallback(() => {
     api.getConversation(id).then(
@@ -144,6 +150,7 @@ export function ConversationPane({
               <EmotionBadge emotion={lastCustomer.customer.emotion} intensity={lastCustomer.customer.intensity} />
             )}
             <RiskTags risk={summary?.analysis?.risk} />
+            <SlaBadge state={sla.sla} now={now} />
             <ConversationCsat conversationId={conversation.id} version={version} />
             {analysis?.scorecard && (
               <Tag>
@@ -158,6 +165,7 @@ export function ConversationPane({
               options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
               popupMatchSelectWidth={false}
             />
+            {me.role !== 'qa' && <MyPromisesButton version={version} onOpen={onOpen} />}
             {me.role !== 'qa' && (
               <Button size="small" icon={<SwapOutlined />} onClick={() => setTransferring(true)}>
                 {t('transfer.open')}
@@ -182,7 +190,8 @@ export function ConversationPane({
             <MessageItem key={m.id} message={m} customerName={customerName} engine={engine} />
           ))}
         </div>
-        <Composer conversationId={conversation.id} engine={engine} context={context} onSend={send} />
+        <ExpectationBanner expectation={sla.expectation} onInsert={(text) => setInsertion({ text })} onChanged={sla.reload} />
+        <Composer conversationId={conversation.id} engine={engine} context={context} insertion={insertion} onSend={send} />
       </section>
       <TransferDialog
         open={transferring}

@@ -4,6 +4,8 @@ import { api } from '../../api/instance.js';
 import type { Customer360, CustomerHistoryItem } from '../../api/types.js';
 import { colorOfEmotion } from '../../components/emotion.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { trackedPromisesOf } from '../promises/api.js';
+import { CustomerPromises } from '../promises/customer-promises.js';
 
 type Loaded = { full: Customer360 } | { name: string; conversations: CustomerHistoryItem[] };
 
@@ -83,7 +85,8 @@ export function CustomerPanel({
               title={t('customer.repeat', { days: full.repeatContact.daysAgo, subject: full.repeatContact.subject })}
             />
           )}
-          {full.summary.openPromises.length > 0 && (
+          <CustomerPromises items={trackedPromisesOf(full.summary)} onOpen={onOpen} />
+          {full.summary.openPromises.length > 0 && trackedPromisesOf(full.summary).length === 0 && (
             <div className="panel-block">
               <Typography.Text strong>{t('customer.openPromises')}</Typography.Text>
               <ul className="plain-list">

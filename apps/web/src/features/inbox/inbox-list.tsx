@@ -5,6 +5,8 @@ import type { ConversationListItem } from '../../api/types.js';
 import { EmotionBadge, RiskTags } from '../../components/emotion-badge.js';
 import { colorOfEmotion, measureWaiting } from '../../components/emotion.js';
 import { useI18n } from '../../i18n/i18n.js';
+import type { SlaState } from '../sla/api.js';
+import { SlaBadge, useSlaStates } from '../sla/sla-badge.js';
 import type { Inbox } from './use-inbox.js';
 
 const ROW_HEIGHT = 84;
@@ -16,6 +18,7 @@ const InboxRow = memo(function InboxRow({
   selected,
   tabbable,
   now,
+  sla,
   onOpen,
   onFocusRow,
 }: {
@@ -25,6 +28,8 @@ const InboxRow = memo(function InboxRow({
   /** The one row Tab stops at (roving focus: the arrow keys move between rows). */
   tabbable: boolean;
   now: number;
+  /** The SLA clock, while the customer waits. */
+  sla?: SlaState | undefined;
   onOpen(id: string): void;
   onFocusRow(index: number): void;
 }) {
@@ -57,6 +62,7 @@ const InboxRow = memo(function InboxRow({
       <div className="inbox-line">
         <EmotionBadge emotion={emotion} intensity={item.analysis?.lastIntensity} />
         <RiskTags risk={item.analysis?.risk} />
+        <SlaBadge state={sla} now={now} />
       </div>
     </button>
   );
@@ -110,6 +116,7 @@ export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selecte
     if (!focusRow(next)) pendingFocus.current = next;
   };
   const tabbable = cursor >= first && cursor <= last ? cursor : first;
+  const sla = useSlaStates(items.flatMap((row) => inbox.rowAt(row.index) ?? []));
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -137,6 +144,7 @@ export function InboxList({ inbox, selectedId, onOpen }: { inbox: Inbox; selecte
                   selected={item.id === selectedId}
                   tabbable={row.index === tabbable}
                   now={now}
+                  sla={sla.get(item.id)}
                   onOpen={onOpen}
                   onFocusRow={setCursor}
                 />

@@ -26,4 +26,10 @@ export const SETTINGS_TABS: readonly SettingsTab[] = [
     roles: ['supervisor', 'qa', 'admin'],
     view: lazy(() => import('../csat/csat-responses.js').then((m) => ({ default: m.CsatResponses }))),
   },
+  {
+    id: 'sla',
+    titleKey: 'settings.sla',
+    roles: ['supervisor', 'admin'],
+    view: lazy(() => import('../sla/sla-settings.js').then((m) => ({ default: m.SlaSettings }))),
+  },
 ];
