@@ -9,6 +9,8 @@ import type { PlatformEvent } from '../realtime/bus.js';
 import { openSocket, serveTestPlatform, type TestSocket } from '../realtime/ws-testing.js';
 import { hashToken } from '../security/secrets.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
+import { seedDemo } from '../demo/seed.js';
+import { ratingFromSatisfaction } from './demo.js';
 import { csatModule } from './module.js';
 import { SURVEY_REQUESTS_PER_MINUTE } from './public-routes.js';
 import type { CsatSurveyView } from './presenters.js';
@@ -55,6 +57,38 @@ describe('survey language', () => {
     expect(pickSurveyLocale(null, '快递三天没动了')).toBe('zh');
     expect(pickSurveyLocale(null, undefined)).toBe('zh');
   });
+});
+
+describe('demo surveys', () => {
+  it('rate with the satisfaction estimate', () => {
+    expect([0, 0.1, 0.5, 0.9, 1, null].map(ratingFromSatisfaction)).toEqual([1, 1, 3, 5, 5, 3]);
+  });
+
+  it('answer most surveys of resolved demo conversations, with analysed comments', async () => {
+    const t = await createTestPlatform('pglite', { modules: [csatModule], jobs: false });
+    try {
+      await seedDemo(t.deps, { conversations: 60, now: new Date('2025-03-14T09:00:00Z') });
+      const db = t.deps.db.kysely;
+      const surveys = await db.selectFrom('csat_surveys').selectAll().execute();
+      const resolved = await db
+        .selectFrom('conversations')
+        .innerJoin('inboxes', 'inboxes.id', 'conversations.inbox_id')
+        .select('conversations.id')
+        .where('conversations.status', '=', 'resolved')
+        .where('inboxes.channel', 'in', ['web', 'email', 'api'])
+        .execute();
+      expect(surveys.length).toBe(resolved.length);
+      expect(surveys.length).toBeGreaterThan(5);
+      const answered = surveys.filter((s) => s.rating !== null);
+      expect(answered.length / surveys.length).toBeGreaterThan(0.5);
+      expect(answered.every((s) => s.answered_at !== null && s.answered_at > s.sent_at)).toBe(true);
+      const commented = surveys.filter((s) => s.comment !== null);
+      expect(commented.length).toBeGreaterThan(0);
+      expect(commented.every((s) => typeof (s.comment_analysis as { emotion?: unknown }).emotion === 'string')).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });
 
 describe.each(DATABASES)('CSAT surveys on %s', (database) => {

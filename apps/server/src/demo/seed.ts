@@ -10,6 +10,7 @@ import { planConversations } from './plan.js';
 import { seedSlaDemo } from '../sla/demo.js';
 import { seedRoutingDemo } from '../routing/demo.js';
 import { seedAutomationDemo } from '../automation/demo.js';
+import { seedCsatDemo } from '../csat/demo.js';
 
 /** One demo sign-in, printed at start so a newcomer can log in. */
 export interface DemoUser {
@@ -52,6 +53,7 @@ export async function seedDemo(deps: Deps, options: SeedDemoOptions = {}): Promi
       // one the platform computes at its next start, and nothing is re-analysed).
       deps.engine.applyGuidelines(organisation.guidelines);
       await insertHistory(trx, buildHistory(deps, organisation, plans));
+      await seedCsatDemo(trx, deps.engine.analyzer);
       await seedSlaDemo(trx, organisation);
       await seedRoutingDemo(trx, organisation);
       await seedAutomationDemo(trx, organisation.users.get('admin')?.id ?? null);
