@@ -6,6 +6,7 @@ import { customersModule } from './customers/module.js';
 import { emailModule } from './channels/email/index.js';
 import { widgetModule } from './channels/widget/index.js';
 import { importsModule } from './imports/module.js';
+import { metricsModule } from './metrics/module.js';
 import type { PlatformModule } from './platform.js';
 import { promisesModule } from './promises/module.js';
 import { qaModule } from './qa/module.js';
@@ -31,6 +32,7 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   promisesModule,
   automationModule,
   routingModule,
+  metricsModule,
   csatModule,
   webModule,
 ];

@@ -1,11 +1,11 @@
 import type { Inbox, User } from '../db/schema.js';
 import type { AuditRow } from './repositories/audit.js';
-import type { CannedReplyRow } from './repositories/canned.js';
+import type { CannedReplyRow, CannedUsage } from './repositories/canned.js';
 import type { GuidelinesRow } from './repositories/guidelines.js';
 import type { TeamRow } from './repositories/teams.js';
 import type { ApiTokenRow } from './repositories/tokens.js';
 import type { WebhookDeliveryRow, WebhookRow } from './repositories/webhooks.js';
-import { variablesOf } from './commands/canned.js';
+import { variablesOf, type TemplateAnalysis } from './commands/canned.js';
 
 /** What every signed-in user may see of a colleague (agents need names for transfers). */
 export function presentUserSummary(u: Pick<User, 'id' | 'name' | 'role'>) {
@@ -78,7 +78,8 @@ export function presentGuidelines(g: GuidelinesRow) {
   return { version: g.version, content: g.content, updatedBy: g.updated_by, createdAt: g.created_at.toISOString() };
 }
 
-export function presentCannedReply(r: CannedReplyRow) {
+/** A canned reply with its usage statistics and the engine's analysis of its text. */
+export function presentCannedReply(r: CannedReplyRow, usage: CannedUsage | undefined, analysis: TemplateAnalysis) {
   return {
     id: r.id,
     shortCode: r.short_code,
@@ -89,6 +90,8 @@ export function presentCannedReply(r: CannedReplyRow) {
     createdBy: r.created_by,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
+    usage: { count: usage?.count ?? 0, lastUsedAt: usage?.lastUsedAt?.toISOString() ?? null },
+    analysis,
   };
 }
 

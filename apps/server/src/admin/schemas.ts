@@ -208,6 +208,24 @@ export const CannedReplySchema = z
     createdBy: z.uuid().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    usage: z
+      .object({ count: z.number(), lastUsedAt: z.string().nullable() })
+      .openapi({ description: 'How often it was sent, and when last' }),
+    analysis: z
+      .object({
+        flagged: z.boolean(),
+        harmful: z.array(z.string()),
+        techniques: z.array(
+          z.object({
+            id: z.string(),
+            polarity: z.enum(['good', 'harmful', 'neutral']),
+            start: z.number(),
+            end: z.number(),
+            text: z.string(),
+          }),
+        ),
+      })
+      .openapi({ description: "The engine's techniques in the text; flagged when a harmful one (e.g. non_apology) is found" }),
   })
   .openapi('CannedReply');
 
@@ -230,6 +248,8 @@ export const UpdateCannedReplySchema = z
   .openapi('UpdateCannedReply');
 
 export const RenderCannedReplySchema = z.object({ conversationId: z.uuid() }).openapi('RenderCannedReply');
+
+export const CannedUseSchema = z.object({ conversationId: z.uuid() }).openapi('CannedReplyUse');
 
 export const RenderedCannedReplySchema = z
   .object({

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Booleans come from the environment as strings (`true`, `0`, `yes`…) and from code as booleans. */
 const flag = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
 
@@ -20,6 +29,8 @@ const ConfigSchema = z.object({
   mailFrom: z.string().default('support@tongli.local'),
   workers: z.coerce.number().int().min(0).max(64).default(1),
   demo: flag(true),
+  /** The organisation's IANA time zone: metrics days and weekly reports follow it (TONGLI_TIME_ZONE). */
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   /** Model files from `tongli train` to load besides the shipped ones (TONGLI_MODELS, comma-separated paths). */
   models: z
     .union([
@@ -52,6 +63,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   TONGLI_MAIL_FROM: 'mailFrom',
   TONGLI_WORKERS: 'workers',
   TONGLI_DEMO: 'demo',
+  TONGLI_TIME_ZONE: 'timeZone',
   TONGLI_MODELS: 'models',
 };
 

@@ -448,6 +448,17 @@ export interface Database {
   sla_alerts: SlaAlertsTable;
   sla_expectations: SlaExpectationsTable;
   promises: PromisesTable;
+  // Metrics and canned-reply statistics (migration 0013)
+  canned_reply_uses: CannedReplyUsesTable;
+}
+
+// Metrics and canned-reply statistics (migration 0013)
+export interface CannedReplyUsesTable {
+  id: Generated<number>;
+  canned_reply_id: string;
+  user_id: string | null;
+  conversation_id: string | null;
+  used_at: CreatedAt;
 }
 
 export type User = Selectable<UsersTable>;

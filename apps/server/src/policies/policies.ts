@@ -38,6 +38,10 @@ const ACTIONS = {
   'routing.manage': ['supervisor', 'admin'],
   'automation.read': ['supervisor', 'admin'],
   'automation.manage': ['supervisor', 'admin'],
+  // Metrics: agents read their own figures only; supervisors their teams' (see metrics/access.ts).
+  'metrics.read': ['agent', 'supervisor', 'qa', 'admin'],
+  'metrics.export': ['supervisor', 'qa', 'admin'],
+  'report.read': ['supervisor', 'qa', 'admin'],
   // CSAT surveys: QA and admins read all; supervisors their teams'; agents their own (see csat/routes.ts).
   'csat.read_all': ['qa', 'admin'],
   'csat.read_team': ['supervisor', 'qa', 'admin'],

@@ -1,13 +1,15 @@
+import type { Analyzer } from '@tongli/engine';
 import type { Deps } from '../../deps.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { loadVisibleConversation } from '../../commands/conversations.js';
-import type { Principal } from '../../policies/policies.js';
+import { authorize, type Principal } from '../../policies/policies.js';
 import { writeAudit } from '../../repositories/audit.js';
 import { isUniqueViolation } from '../../commands/messages.js';
 import {
   deleteCannedReplyRow,
   findCannedReply,
   insertCannedReply,
+  insertCannedUse,
   loadRenderContext,
   updateCannedReplyRow,
   type CannedReplyRow,
@@ -132,4 +134,43 @@ export async function renderCannedReply(
     'conversation.subject': conversation.subject,
     'inbox.name': inbox?.name,
   });
+}
+
+/** What the engine finds in a canned reply's text, as the editor shows it. */
+export interface TemplateAnalysis {
+  /** True when the template holds a harmful technique (e.g. `non_apology`): it is flagged in the editor. */
+  flagged: boolean;
+  /** The harmful techniques found, each once. */
+  harmful: string[];
+  techniques: { id: string; polarity: 'good' | 'harmful' | 'neutral'; start: number; end: number; text: string }[];
+}
+
+/**
+ * Analyses a template as an agent reply (with the organisation's guidelines), so a template that apologises without
+ * owning anything (`non_apology`) or says a blunt no is flagged where it is written rather than in every reply that
+ * uses it. The `{{variables}}` are the template's placeholders, not unfilled text: findings inside them are dropped.
+ * @example
+ * analyzeTemplate(deps.engine.analyzer, '给您带来的不便我深表歉意').harmful; // ['non_apology']
+ */
+export function analyzeTemplate(analyzer: Pick<Analyzer, 'analyzeAgent'>, body: string): TemplateAnalysis {
+  const variables = [...body.matchAll(VARIABLE)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const inVariable = (start: number, end: number): boolean => variables.some((v) => start >= v.start && end <= v.end);
+  const techniques = analyzer
+    .analyzeAgent(body)
+    .techniques.filter((t) => !inVariable(t.span.start, t.span.end))
+    .map((t) => ({ id: t.id, polarity: t.polarity, start: t.span.start, end: t.span.end, text: t.text }));
+  const harmful = [...new Set(techniques.filter((t) => t.polarity === 'harmful').map((t) => t.id))];
+  return { flagged: harmful.length > 0, harmful, techniques };
+}
+
+/**
+ * Records that a canned reply went out in a reply on a conversation the caller may see (the composer reports it after
+ * the message is stored); the usage statistics count these.
+ */
+export async function recordCannedUse(deps: Deps, principal: Principal, id: string, conversationId: string): Promise<void> {
+  authorize(principal, 'conversation.write');
+  const reply = await findCannedReply(deps.db.kysely, id);
+  if (!reply) throw notFound('canned reply');
+  await loadVisibleConversation(deps.db.kysely, principal, conversationId);
+  await insertCannedUse(deps.db.kysely, { cannedReplyId: id, userId: principal.kind === 'user' ? principal.id : null, conversationId });
 }

@@ -82,3 +82,32 @@ export async function loadRenderContext(
   const inbox = await db.selectFrom('inboxes').select('name').where('id', '=', conversation.inbox_id).executeTakeFirst();
   return { customer: customer ? { name: customer.name, identities } : undefined, agent, inbox };
 }
+
+/** A canned reply's usage: how often it was sent, and when last. */
+export interface CannedUsage {
+  count: number;
+  lastUsedAt: Date | null;
+}
+
+/** Records one use of a canned reply in a sent reply. */
+export async function insertCannedUse(
+  db: Executor,
+  input: { cannedReplyId: string; userId: string | null; conversationId: string },
+): Promise<void> {
+  await db
+    .insertInto('canned_reply_uses')
+    .values({ canned_reply_id: input.cannedReplyId, user_id: input.userId, conversation_id: input.conversationId })
+    .execute();
+}
+
+/** Usage of the given canned replies (those never used are absent). */
+export async function loadCannedUsage(db: Executor, ids: readonly string[]): Promise<Map<string, CannedUsage>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('canned_reply_uses')
+    .select(['canned_reply_id', (eb) => eb.fn.countAll<string>().as('count'), (eb) => eb.fn.max('used_at').as('last_used_at')])
+    .where('canned_reply_id', 'in', ids)
+    .groupBy('canned_reply_id')
+    .execute();
+  return new Map(rows.map((r) => [r.canned_reply_id, { count: Number(r.count), lastUsedAt: r.last_used_at }]));
+}

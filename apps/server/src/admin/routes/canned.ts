@@ -3,18 +3,22 @@ import type { AppEnv } from '../../http/env.js';
 import { createRouter } from '../../http/router.js';
 import { notFound } from '../../errors.js';
 import { authorize } from '../../policies/policies.js';
+import type { Deps } from '../../deps.js';
 import {
+  analyzeTemplate,
   CANNED_VARIABLES,
   createCannedReplyCommand,
   deleteCannedReplyCommand,
+  recordCannedUse,
   renderCannedReply,
   updateCannedReplyCommand,
 } from '../commands/canned.js';
 import { clientIp, ERRORS, jsonBody, jsonContent } from '../http.js';
 import { presentCannedReply } from '../presenters.js';
-import { findCannedReply, searchCannedReplies } from '../repositories/canned.js';
+import { findCannedReply, loadCannedUsage, searchCannedReplies, type CannedReplyRow } from '../repositories/canned.js';
 import {
   CannedReplySchema,
+  CannedUseSchema,
   CreateCannedReplySchema,
   IdParamSchema,
   RenderCannedReplySchema,
@@ -27,6 +31,15 @@ const SearchQuerySchema = z.object({
   locale: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** Canned replies as presented: each with its usage and the engine's analysis of its text. */
+async function present(deps: Deps, rows: readonly CannedReplyRow[]) {
+  const usage = await loadCannedUsage(
+    deps.db.kysely,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => presentCannedReply(r, usage.get(r.id), analyzeTemplate(deps.engine.analyzer, r.body)));
+}
 
 /** Canned replies keyed by short code; everyone uses them, supervisors and admins edit them. */
 export function cannedRoutes(): OpenAPIHono<AppEnv> {
@@ -43,7 +56,7 @@ export function cannedRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const rows = await searchCannedReplies(c.get('deps').db.kysely, c.req.valid('query'));
-      return c.json({ items: rows.map(presentCannedReply) }, 200);
+      return c.json({ items: await present(c.get('deps'), rows) }, 200);
     },
   );
 
@@ -59,7 +72,8 @@ export function cannedRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       const row = await findCannedReply(c.get('deps').db.kysely, c.req.valid('param').id);
       if (!row) throw notFound('canned reply');
-      return c.json(presentCannedReply(row), 200);
+      const [presented] = await present(c.get('deps'), [row]);
+      return c.json(presented!, 200);
     },
   );
 
@@ -76,7 +90,8 @@ export function cannedRoutes(): OpenAPIHono<AppEnv> {
       const principal = c.get('principal');
       authorize(principal, 'canned.edit');
       const row = await createCannedReplyCommand(c.get('deps'), { principal, ip: clientIp(c) }, c.req.valid('json'));
-      return c.json(presentCannedReply(row), 201);
+      const [presented] = await present(c.get('deps'), [row]);
+      return c.json(presented!, 201);
     },
   );
 
@@ -92,7 +107,8 @@ export function cannedRoutes(): OpenAPIHono<AppEnv> {
     async (c) => {
       authorize(c.get('principal'), 'canned.edit');
       const row = await updateCannedReplyCommand(c.get('deps'), c.req.valid('param').id, c.req.valid('json'));
-      return c.json(presentCannedReply(row), 200);
+      const [presented] = await present(c.get('deps'), [row]);
+      return c.json(presented!, 200);
     },
   );
 
@@ -130,6 +146,21 @@ export function cannedRoutes(): OpenAPIHono<AppEnv> {
         c.req.valid('json').conversationId,
       );
       return c.json(rendered, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/canned-replies/{id}/uses',
+      tags: ['canned replies'],
+      summary: 'Record that the canned reply went out in a reply on a conversation you can see (counted in its usage statistics)',
+      request: { params: IdParamSchema, ...jsonBody(CannedUseSchema) },
+      responses: { 204: { description: 'Recorded' }, ...ERRORS },
+    }),
+    async (c) => {
+      await recordCannedUse(c.get('deps'), c.get('principal'), c.req.valid('param').id, c.req.valid('json').conversationId);
+      return c.body(null, 204);
     },
   );
 
