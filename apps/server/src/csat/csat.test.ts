@@ -151,8 +151,9 @@ describe.each(DATABASES)('CSAT surveys on %s', (database) => {
     if (options.resolve !== false) await setStatus(id, 'resolved');
     return id;
   };
-  /** Sets a known token on a conversation's survey (as delivery would) and returns it. */
+  /** Sets a known token on a conversation's survey, after its delivery (which makes a token of its own), and returns it. */
   const knownToken = async (conversationId: string): Promise<string> => {
+    await t.runner.drain();
     const token = `cs_${'A'.repeat(11)}${conversationId.replace(/-/g, '')}`.slice(0, 46);
     await db()
       .updateTable('csat_surveys')
