@@ -3,6 +3,7 @@ import { Badge, Button, Space, Tooltip, Typography } from 'antd';
 import type { Me, Role } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { LanguageSwitch } from './language-switch.js';
+import { PresenceToggle } from '../features/routing/presence-toggle.js';
 
 export type Section = 'workspace' | 'wall' | 'qa' | 'analytics' | 'settings';
 
@@ -75,6 +76,7 @@ export function Topbar({
             <Badge status={online ? 'success' : 'default'} text={online ? t('realtime.online') : ''} />
           </Tooltip>
         )}
+        {me.kind === 'user' && (me.role === 'agent' || me.role === 'supervisor') && <PresenceToggle />}
         <span className="me">
           {me.name} · {t(`role.${me.role}`)}
         </span>

@@ -32,4 +32,16 @@ export const SETTINGS_TABS: readonly SettingsTab[] = [
     roles: ['supervisor', 'admin'],
     view: lazy(() => import('../sla/sla-settings.js').then((m) => ({ default: m.SlaSettings }))),
   },
+  {
+    id: 'routing',
+    titleKey: 'settings.routing',
+    roles: ['supervisor', 'admin'],
+    view: lazy(() => import('../routing/routing-settings.js').then((m) => ({ default: m.RoutingSettings }))),
+  },
+  {
+    id: 'automation',
+    titleKey: 'settings.automation',
+    roles: ['supervisor', 'admin'],
+    view: lazy(() => import('../automation/automation-settings.js').then((m) => ({ default: m.AutomationSettings }))),
+  },
 ];
