@@ -15,7 +15,7 @@ export function CustomerPromises({ items, onOpen }: { items: readonly TrackedPro
   return (
     <div className="panel-block" data-section="tracked-promises">
       <Typography.Text strong>{t('customer.openPromises')}</Typography.Text>
-      <PromiseList items={open} now={now} showContext onOpen={onOpen} onChanged={(p) => setKept((s) => new Set([...s, p.id]))} />
+      <PromiseList items={open} now={now} showContext="subject" onOpen={onOpen} onChanged={(p) => setKept((s) => new Set([...s, p.id]))} />
     </div>
   );
 }

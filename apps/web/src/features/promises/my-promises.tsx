@@ -33,6 +33,7 @@ export function MyPromisesButton({ version, onOpen }: { version: number; onOpen(
       <Drawer open={open} onClose={() => setOpen(false)} title={t('promises.mine')} size={420} destroyOnHidden>
         <Segmented<'active' | 'all'>
           size="small"
+          style={{ marginBottom: 8 }}
           value={scope}
           onChange={setScope}
           options={[

@@ -38,7 +38,8 @@ export function PromiseList({
 }: {
   items: readonly TrackedPromise[];
   now: number;
-  showContext?: boolean;
+  /** Name the conversation (`subject`) or the customer and conversation (`true`), linking to it. */
+  showContext?: boolean | 'subject';
   onOpen?(conversationId: string): void;
   onChanged?(promise: TrackedPromise): void;
 }) {
@@ -62,34 +63,28 @@ export function PromiseList({
       className="promise-list"
       dataSource={[...items]}
       renderItem={(promise) => (
-        <List.Item
-          data-promise={promise.id}
-          data-status={promise.status}
-          actions={
-            promise.status === 'open' || promise.status === 'overdue'
-              ? [
-                  <Button
-                    key="keep"
-                    size="small"
-                    icon={<CheckOutlined />}
-                    loading={busy === promise.id}
-                    onClick={() => void keep(promise)}
-                    aria-label={t('promises.keep')}
-                  >
-                    {t('promises.keep')}
-                  </Button>,
-                ]
-              : []
-          }
-        >
-          <div className="promise-item">
-            <div>
+        <List.Item data-promise={promise.id} data-status={promise.status}>
+          <div className="promise-item" style={{ display: 'flex', flexDirection: 'column', gap: 4, width: '100%', minWidth: 0 }}>
+            <div style={{ display: 'flex', alignItems: 'center', gap: 6, flexWrap: 'wrap' }}>
               <DueTag promise={promise} now={now} />
               {showContext && onOpen ? (
                 <a onClick={() => onOpen(promise.conversationId)} className="promise-context">
-                  {promise.customerName || '—'} · {promise.subject || promise.conversationId.slice(0, 8)}
+                  {showContext === 'subject' ? '' : `${promise.customerName || '—'} · `}
+                  {promise.subject || promise.conversationId.slice(0, 8)}
                 </a>
               ) : null}
+              {(promise.status === 'open' || promise.status === 'overdue') && (
+                <Button
+                  size="small"
+                  type="link"
+                  icon={<CheckOutlined />}
+                  loading={busy === promise.id}
+                  onClick={() => void keep(promise)}
+                  style={{ marginLeft: 'auto' }}
+                >
+                  {t('promises.keep')}
+                </Button>
+              )}
             </div>
             <Typography.Text className="promise-text">{promise.text}</Typography.Text>
           </div>

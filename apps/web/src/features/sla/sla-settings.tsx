@@ -22,6 +22,8 @@ import { fromDayRows, parseDateList, toDayRows, type DayHours } from './format.j
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 const ALL = '*';
 const TIME = /^([01]\d|2[0-4]):[0-5]\d$/;
+const FIELD = { display: 'inline-flex', alignItems: 'center', gap: 8 } as const;
+const BLOCK = { display: 'flex', flexDirection: 'column', gap: 4, flex: '1 1 260px', maxWidth: 360 } as const;
 
 /** Time zones Intl knows (for the picker); a short list when the browser cannot enumerate them. */
 function timeZones(): string[] {
@@ -72,7 +74,7 @@ function GeneralSettings({ initial, onSaved }: { initial: Settings; onSaved(): v
   const [draft, setDraft] = useState(initial);
   useEffect(() => setDraft(initial), [initial]);
   const field = (key: keyof Settings, min: number, max: number) => (
-    <label className="sla-field">
+    <label className="sla-field" style={FIELD}>
       <Typography.Text>{t(`sla.settings.${key}`)}</Typography.Text>
       <InputNumber<number>
         size="small"
@@ -155,8 +157,8 @@ function CalendarEditor({ config, inboxes, onSaved }: { config: SlaConfig; inbox
         />
       }
     >
-      <Space orientation="vertical" size={12} className="sla-calendar">
-        <label className="sla-field">
+      <Space orientation="vertical" size={12} className="sla-calendar" style={{ width: '100%' }}>
+        <label className="sla-field" style={FIELD}>
           <Typography.Text>{t('sla.calendar.timeZone')}</Typography.Text>
           <AutoComplete
             size="small"
@@ -169,11 +171,13 @@ function CalendarEditor({ config, inboxes, onSaved }: { config: SlaConfig; inbox
           />
         </label>
         <Typography.Text type="secondary">{t('sla.calendar.hoursHelp')}</Typography.Text>
-        <div className="sla-week">
+        <div className="sla-week" style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
           {draft.days.map((row) => (
-            <div key={row.day} className="sla-day" data-day={row.day}>
+            <div key={row.day} className="sla-day" data-day={row.day} style={FIELD}>
               <Switch size="small" checked={row.open} onChange={(open) => setDay(row.day, { open })} aria-label={t(`sla.day.${row.day}`)} />
-              <span className="sla-day-name">{t(`sla.day.${row.day}`)}</span>
+              <span className="sla-day-name" style={{ width: 40 }}>
+                {t(`sla.day.${row.day}`)}
+              </span>
               <Input
                 size="small"
                 value={row.start}
@@ -194,8 +198,8 @@ function CalendarEditor({ config, inboxes, onSaved }: { config: SlaConfig; inbox
             </div>
           ))}
         </div>
-        <div className="sla-dates">
-          <label className="sla-field-block">
+        <div className="sla-dates" style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
+          <label className="sla-field-block" style={BLOCK}>
             <Typography.Text>{t('sla.calendar.holidays', { count: holidays.dates.length })}</Typography.Text>
             <Input.TextArea
               rows={6}
@@ -204,7 +208,7 @@ function CalendarEditor({ config, inboxes, onSaved }: { config: SlaConfig; inbox
               onChange={(e) => setDraft({ ...draft, holidays: e.target.value })}
             />
           </label>
-          <label className="sla-field-block">
+          <label className="sla-field-block" style={BLOCK}>
             <Typography.Text>{t('sla.calendar.workdays', { count: workdays.dates.length })}</Typography.Text>
             <Input.TextArea
               rows={6}
@@ -226,7 +230,7 @@ function CalendarEditor({ config, inboxes, onSaved }: { config: SlaConfig; inbox
         >
           {t('sla.calendar.loadChina', { years: config.holidayData.years.join(', ') })}
         </Button>
-        <label className="sla-field">
+        <label className="sla-field" style={FIELD}>
           <Switch
             size="small"
             checked={draft.autoExpectation}
@@ -404,7 +408,7 @@ export function SlaSettings() {
   if (error) return <Alert type="error" showIcon title={t('app.error', { message: error })} />;
   if (!config) return <Spin />;
   return (
-    <Space orientation="vertical" size={16} className="sla-settings" data-settings="sla">
+    <Space orientation="vertical" size={16} className="sla-settings" data-settings="sla" style={{ width: '100%', maxWidth: 1100 }}>
       <GeneralSettings initial={config.settings} onSaved={load} />
       <CalendarEditor config={config} inboxes={inboxes} onSaved={load} />
       <PolicyTable config={config} inboxes={inboxes} onSaved={load} />
