@@ -17,6 +17,8 @@ export type AgentRoutingRow = Selectable<AgentRoutingTable>;
 export const DEFAULT_CAPACITY = 5;
 /** How far back an agent's emotion turnaround is measured. */
 export const TURNAROUND_DAYS = 90;
+/** How far back abusive contacts are looked for (the longest cool-down a queue may set is a day). */
+export const ABUSE_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 /** A conversation counts for turnaround when the customer's most negative moment was at least this negative. */
 export const UPSET_SENTIMENT = -0.3;
 
@@ -123,11 +125,12 @@ export interface StaffRoutingRow {
 
 /**
  * Agents and supervisors (not disabled) with presence, capacity, open load, emotion turnaround over the last
- * `TURNAROUND_DAYS` of resolved conversations whose customer was upset, and when they last got an abusive or
- * threatening message in a conversation assigned to them.
+ * `TURNAROUND_DAYS` of resolved conversations whose customer was upset, and when (within the last day) they last got an
+ * abusive or threatening message in a conversation assigned to them (found from their conversations, which are indexed).
  */
 export async function loadStaff(db: Executor, now: Date, filter: { userIds?: readonly string[] } = {}): Promise<StaffRoutingRow[]> {
   const since = new Date(now.getTime() - TURNAROUND_DAYS * 86_400_000);
+  const abuseSince = new Date(now.getTime() - ABUSE_LOOKBACK_MS);
   const ids = filter.userIds;
   if (ids && ids.length === 0) return [];
   const result = await sql<StaffRoutingRow>`
@@ -138,10 +141,11 @@ export async function loadStaff(db: Executor, now: Date, filter: { userIds?: rea
       ar.presence_changed_at,
       (select count(*) from conversations c where c.assignee_id = u.id and c.status in ('open', 'pending'))::int as load,
       t.mean as turnaround_mean, t.total as turnaround_sum, coalesce(t.n, 0)::int as turnaround_count,
-      (select max(m.created_at) from message_analyses ma
+      (select max(m.created_at) from conversations c
+        join message_analyses ma on ma.conversation_id = c.id
         join messages m on m.id = ma.message_id
-        join conversations c on c.id = ma.conversation_id
-        where c.assignee_id = u.id and (ma.signals ? 'abuse' or ma.signals ? 'threat')) as last_abuse_at
+        where c.assignee_id = u.id and c.updated_at >= ${abuseSince} and m.created_at >= ${abuseSince}
+          and (ma.signals ? 'abuse' or ma.signals ? 'threat')) as last_abuse_at
     from users u
     left join agent_routing ar on ar.user_id = u.id
     left join (
