@@ -267,6 +267,8 @@ describe.each(DATABASES)('CSAT surveys on %s', (database) => {
       body: new URLSearchParams({ nonce: session.nonce, rating: '1' }).toString(),
     });
     expect(crossSite.status).toBe(403);
+    const huge = await submit(token, session, { rating: '5', comment: '长'.repeat(40_000) });
+    expect(huge.status).toBe(413);
     const noRating = await submit(token, session, { comment: '还行' });
     expect(noRating.status).toBe(400);
     expect(await noRating.text()).toContain('请先选择一个评分');

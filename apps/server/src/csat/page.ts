@@ -14,7 +14,8 @@ export type SurveyPageView =
   | { kind: 'thanks'; text: string; rating: number; comment: string | null }
   | { kind: 'already_answered'; rating: number | null; comment: string | null }
   | { kind: 'not_found' }
-  | { kind: 'rate_limited' };
+  | { kind: 'rate_limited' }
+  | { kind: 'too_large' };
 
 const STYLE = `body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f7fa;color:#1f2329}
 main{max-width:520px;margin:40px auto;padding:24px;background:#fff;border-radius:12px;box-shadow:0 4px 20px rgba(0,0,0,.08)}
@@ -47,6 +48,8 @@ export function renderSurveyPage(locale: string, view: SurveyPageView): string {
       return layout(locale, t.title, `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.notFound)}</p>`);
     case 'rate_limited':
       return layout(locale, t.title, `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.rateLimited)}</p>`);
+    case 'too_large':
+      return layout(locale, t.title, `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.tooLarge)}</p>`);
     case 'already_answered':
       return layout(
         locale,

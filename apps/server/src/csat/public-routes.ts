@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { rateLimiter } from 'hono-rate-limiter';
 import type { CsatSurvey } from '../db/schema.js';
@@ -19,6 +20,8 @@ export const SURVEY_REQUESTS_PER_MINUTE = 60;
 /** `cs_` + 32 random bytes in base64url: anything else is unknown without asking the database. */
 const TOKEN_PATTERN = /^cs_[\w-]{43}$/;
 const NONCE_COOKIE = 'tongli_survey';
+/** A form holds a rating, a nonce and at most 2,000 characters of comment (up to 4 bytes each, URL-encoded). */
+const MAX_FORM_BYTES = 64 * 1024;
 
 const clientIp = (c: Context<AppEnv>): string =>
   c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.req.header('x-real-ip') ?? 'local';
@@ -34,7 +37,7 @@ function pageLocale(c: Context<AppEnv>, survey: CsatSurvey | undefined): string 
   return /^\s*en\b/i.test(c.req.header('accept-language') ?? '') ? 'en' : 'zh';
 }
 
-function page(c: Context<AppEnv>, locale: string, view: SurveyPageView, status: 200 | 400 | 403 | 404 | 409 | 429 = 200): Response {
+function page(c: Context<AppEnv>, locale: string, view: SurveyPageView, status: 200 | 400 | 403 | 404 | 409 | 413 | 429 = 200): Response {
   c.header('content-security-policy', SURVEY_PAGE_CSP);
   c.header('cache-control', 'no-store');
   c.header('referrer-policy', 'no-referrer');
@@ -107,6 +110,10 @@ export function surveyPublicRoutes(): OpenAPIHono<AppEnv> {
   });
   app.use('/survey/*', limit);
   app.use('/api/surveys/*', limit);
+  app.use(
+    '/survey/*',
+    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => page(c, pageLocale(c, undefined), { kind: 'too_large' }, 413) }),
+  );
 
   app.get('/survey/:token', async (c) => {
     const survey = await loadSurvey(c, c.req.param('token'));
