@@ -20,7 +20,7 @@ export type SurveyPageView =
 const STYLE = `body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f7fa;color:#1f2329}
 main{max-width:520px;margin:40px auto;padding:24px;background:#fff;border-radius:12px;box-shadow:0 4px 20px rgba(0,0,0,.08)}
 h1{font-size:22px;margin:0 0 16px}fieldset{border:0;padding:0;margin:0 0 16px}legend{font-weight:600;margin-bottom:8px}
-.r{display:flex;gap:8px;flex-wrap:wrap}.r label{flex:1 1 80px;border:1px solid #d0d5dd;border-radius:8px;padding:8px;text-align:center;cursor:pointer}
+.r{display:flex;gap:8px;flex-wrap:wrap}.r label{flex:1 1 0;min-width:0;border:1px solid #d0d5dd;border-radius:8px;padding:8px 4px;text-align:center;font-size:13px;cursor:pointer}
 .r input{display:block;margin:0 auto 4px}.r b{display:block;font-size:20px}
 textarea{box-sizing:border-box;width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #d0d5dd;border-radius:8px}
 button{margin-top:16px;padding:10px 20px;font:inherit;color:#fff;background:#1668dc;border:0;border-radius:8px;cursor:pointer}
