@@ -1,5 +1,6 @@
-import { Alert, Card, Col, Row, Segmented, Spin, Statistic, Tooltip } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { TableOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Row, Segmented, Spin, Statistic, Tooltip } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/instance.js';
 import type { Me, Team } from '../api/types.js';
 import { Topbar } from '../components/topbar.js';
@@ -21,13 +22,26 @@ import {
 import { useI18n } from '../i18n/i18n.js';
 
 type DriverKind = 'tags' | 'terms' | 'risks';
+type SceneProps = { me: Me; path: string; navigate(path: string): void; onLogout(): void };
+
+const MetricsPage = lazy(() => import('../features/metrics/metrics-page.js').then((m) => ({ default: m.MetricsPage })));
+
+/** The analytics section: the dashboard, or the metrics table at `/analytics/metrics`. */
+export function AnalyticsScene(props: SceneProps) {
+  if (!props.path.startsWith('/analytics/metrics')) return <AnalyticsDashboard {...props} />;
+  return (
+    <Suspense fallback={<Spin size="large" className="page-spinner" />}>
+      <MetricsPage {...props} />
+    </Suspense>
+  );
+}
 
 /**
  * Analytics for supervisors, QA and admins: KPI totals and ECharts dashboards (volume, CSAT as the engine's estimate,
  * FCR, first response and handle time, empathy, empathy vs satisfaction, techniques per agent, emotion turnaround,
  * anger drivers), all under one filter bar, each exportable as PNG and CSV.
  */
-export function AnalyticsScene({ me, path, navigate, onLogout }: { me: Me; path: string; navigate(path: string): void; onLogout(): void }) {
+function AnalyticsDashboard({ me, path, navigate, onLogout }: SceneProps) {
   const { t, language } = useI18n();
   const [filters, setFilters] = useState<AnalyticsFilters>(() => ({ ...lastDays(14), bucket: 'day' }));
   const [teams, setTeams] = useState<Team[]>([]);
@@ -90,6 +104,9 @@ export function AnalyticsScene({ me, path, navigate, onLogout }: { me: Me; path:
           style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 12, flexWrap: 'wrap', marginBottom: 12 }}
         >
           <h1 style={{ fontSize: 18, margin: 0 }}>{t('analytics.title')}</h1>
+          <Button icon={<TableOutlined />} onClick={() => navigate('/analytics/metrics')} data-open="metrics">
+            {t('metrics.open')}
+          </Button>
           <FilterBar filters={filters} teams={teams} onChange={setFilters} />
         </div>
         {error && <Alert type="error" showIcon message={t('app.error', { message: error })} style={{ marginBottom: 12 }} />}

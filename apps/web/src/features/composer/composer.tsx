@@ -8,6 +8,7 @@ import type { LoadedEngine } from './engine.js';
 import { insertCanned, slashQueryAt, unfilledVariables, type SlashQuery } from './canned.js';
 import { applyRewrite } from './rewrite.js';
 import { useCoach, type CoachContext } from './use-coach.js';
+import { recordCannedUse } from '../settings/canned-api.js';
 
 const HINT_COLORS = { avoid: 'red', do: 'blue', alert: 'orange', praise: 'green' } as const;
 
@@ -67,7 +68,11 @@ export function Composer({ conversationId, engine, context, disabled, insertion,
     };
   }, [slashText]);
 
+  // Canned replies inserted into the current draft: counted in their usage statistics once the reply is sent.
+  const usedCanned = useRef(new Set<string>());
+
   const edit = (value: string, caret: number) => {
+    if (value.trim() === '') usedCanned.current.clear();
     setDraft(value);
     setSlash(slashQueryAt(value, caret));
   };
@@ -79,6 +84,7 @@ export function Composer({ conversationId, engine, context, disabled, insertion,
     try {
       const rendered = await api.renderCannedReply(reply.id, conversationId);
       const next = insertCanned(draft, at, rendered.body);
+      usedCanned.current.add(reply.id);
       setDraft(next.draft);
       requestAnimationFrame(() => {
         input.current?.focus();
@@ -107,7 +113,10 @@ export function Composer({ conversationId, engine, context, disabled, insertion,
     setSending(true);
     const ok = await onSend(body, mode);
     setSending(false);
-    if (ok) setDraft('');
+    if (!ok) return;
+    setDraft('');
+    if (mode === 'outgoing') for (const id of usedCanned.current) recordCannedUse(id, conversationId).catch(() => undefined);
+    usedCanned.current.clear();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
