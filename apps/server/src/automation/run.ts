@@ -43,9 +43,14 @@ interface Occurrence {
  * Evaluates the enabled rules of an event in order and applies the actions of those that match, inside the caller's
  * transaction; logs every firing. Returns the conversation as the actions left it.
  */
-export async function runRules(trx: Transaction<Database>, occurrence: Occurrence, now = new Date()): Promise<Conversation> {
+export async function runRules(
+  trx: Transaction<Database>,
+  occurrence: Occurrence,
+  now = new Date(),
+  loaded?: readonly RuleRow[],
+): Promise<Conversation> {
   let conversation = occurrence.conversation;
-  const rules = await listRules(trx, { event: occurrence.event, enabledOnly: true });
+  const rules = loaded ?? (await listRules(trx, { event: occurrence.event, enabledOnly: true }));
   for (const rule of rules) {
     if (rule.created_at.getTime() > occurrence.at.getTime()) continue;
     const facts: Facts = { ...occurrence.facts, teamId: conversation.team_id, priority: conversation.priority, tags: conversation.tags };
@@ -300,15 +305,23 @@ async function conversationFacts(trx: Executor, conversation: Conversation, at: 
 export const runConversationRules: ConversationHook = async (trx, change) => {
   const event: AutomationEvent = change.before ? 'conversation.updated' : 'conversation.created';
   if (event === 'conversation.updated' && change.changes.length === 0) return undefined;
+  // Without rules for the event this costs one query.
+  const rules = await listRules(trx, { event, enabledOnly: true });
+  if (rules.length === 0) return undefined;
   const at = new Date();
-  return runRules(trx, {
-    event,
-    conversation: change.after,
-    facts: await conversationFacts(trx, change.after, at),
-    messageId: null,
-    dedupeKey: event === 'conversation.created' ? change.after.id : null,
+  return runRules(
+    trx,
+    {
+      event,
+      conversation: change.after,
+      facts: await conversationFacts(trx, change.after, at),
+      messageId: null,
+      dedupeKey: event === 'conversation.created' ? change.after.id : null,
+      at,
+    },
     at,
-  });
+    rules,
+  );
 };
 
 /**
@@ -317,8 +330,12 @@ export const runConversationRules: ConversationHook = async (trx, change) => {
  */
 export const runMessageRules: AnalysisHook = async (trx, analyzed) => {
   const now = Date.now();
-  for (const item of analyzed) {
-    if (now - item.message.created_at.getTime() > FIRE_MAX_AGE_MS) continue;
+  const fresh = analyzed.filter((item) => now - item.message.created_at.getTime() <= FIRE_MAX_AGE_MS);
+  if (fresh.length === 0) return;
+  // One query per batch when no rule listens (the common case keeps the analysis job's fixed query count).
+  const rules = await listRules(trx, { event: 'message.analyzed', enabledOnly: true });
+  if (rules.length === 0) return;
+  for (const item of fresh) {
     if ('automation' in item.message.metadata) continue;
     const conversation = await trx.selectFrom('conversations').selectAll().where('id', '=', item.conversation.id).executeTakeFirst();
     if (!conversation) continue;
@@ -329,21 +346,26 @@ export const runMessageRules: AnalysisHook = async (trx, analyzed) => {
           .map(([id]) => id)
       : [];
     const lang = item.customer?.lang ?? item.agent?.lang;
-    await runRules(trx, {
-      event: 'message.analyzed',
-      conversation,
-      facts: {
-        ...base,
-        text: item.message.body,
-        direction: item.message.type === 'incoming' ? 'incoming' : 'outgoing',
-        emotion: item.customer?.emotion ?? null,
-        intensity: item.customer?.intensity ?? null,
-        signals: [...new Set([...(item.customer?.signals ?? []).map((s) => s.id), ...risk])],
-        language: lang && lang !== 'unknown' ? lang : base.language,
+    await runRules(
+      trx,
+      {
+        event: 'message.analyzed',
+        conversation,
+        facts: {
+          ...base,
+          text: item.message.body,
+          direction: item.message.type === 'incoming' ? 'incoming' : 'outgoing',
+          emotion: item.customer?.emotion ?? null,
+          intensity: item.customer?.intensity ?? null,
+          signals: [...new Set([...(item.customer?.signals ?? []).map((s) => s.id), ...risk])],
+          language: lang && lang !== 'unknown' ? lang : base.language,
+        },
+        messageId: item.message.id,
+        dedupeKey: item.message.id,
+        at: item.message.created_at,
       },
-      messageId: item.message.id,
-      dedupeKey: item.message.id,
-      at: item.message.created_at,
-    });
+      new Date(now),
+      rules,
+    );
   }
 };

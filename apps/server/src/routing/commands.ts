@@ -11,6 +11,7 @@ import {
   findPreviousAgent,
   findQueue,
   findQueueFor,
+  hasEnabledQueue,
   insertAssignmentActivity,
   insertDecision,
   insertQueue,
@@ -141,11 +142,18 @@ export async function routeConversation(
  */
 export const routeOnAnalysis: AnalysisHook = async (trx, analyzed) => {
   const now = new Date();
+  const waiting = analyzed.filter(
+    (item) =>
+      item.message.type === 'incoming' &&
+      item.customer !== undefined &&
+      item.conversation.assignee_id === null &&
+      now.getTime() - item.message.created_at.getTime() <= ROUTE_MAX_AGE_MS,
+  );
+  // One query per batch when no queue is set up.
+  if (waiting.length === 0 || !(await hasEnabledQueue(trx))) return;
   const seen = new Set<string>();
-  for (const item of analyzed) {
-    if (item.message.type !== 'incoming' || !item.customer) continue;
-    if (seen.has(item.conversation.id) || item.conversation.assignee_id !== null) continue;
-    if (now.getTime() - item.message.created_at.getTime() > ROUTE_MAX_AGE_MS) continue;
+  for (const item of waiting) {
+    if (!item.customer || seen.has(item.conversation.id)) continue;
     seen.add(item.conversation.id);
     // The row as it is now in this transaction (an automation rule may have assigned it a moment ago).
     const conversation = await trx.selectFrom('conversations').selectAll().where('id', '=', item.conversation.id).executeTakeFirst();

@@ -36,6 +36,10 @@ export async function findQueueFor(db: Executor, inboxId: string, teamId: string
     .executeTakeFirst();
 }
 
+export async function hasEnabledQueue(db: Executor): Promise<boolean> {
+  return (await db.selectFrom('routing_queues').select('id').where('enabled', '=', true).limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function listQueues(db: Executor): Promise<QueueRow[]> {
   return db.selectFrom('routing_queues').selectAll().orderBy('name').execute();
 }
