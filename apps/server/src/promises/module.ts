@@ -1,5 +1,5 @@
 import type { PlatformModule } from '../platform.js';
-import { startTicker } from '../sla/ticker.js';
+import { readTickSeconds, startTicker } from '../sla/ticker.js';
 import { promiseRoutes } from './routes.js';
 import { checkPromises, trackPromises } from './tracking.js';
 
@@ -11,5 +11,10 @@ import { checkPromises, trackPromises } from './tracking.js';
 export const promisesModule: PlatformModule = {
   protectedRoutes: [promiseRoutes],
   analysisHooks: [trackPromises],
-  start: async (deps) => startTicker(deps, 'promise', (now) => checkPromises(deps, now)),
+  start: async (deps) =>
+    startTicker(
+      'promise',
+      (now) => checkPromises(deps, now),
+      () => readTickSeconds(deps),
+    ),
 };

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { PlatformModule } from '../platform.js';
 import { proposeExpectation, proposeFromNote, SEND_EXPECTATION_JOB, sendExpectation } from './expectations.js';
 import { slaRoutes } from './routes.js';
-import { checkSlas, startTicker } from './ticker.js';
+import { checkSlas, readTickSeconds, startTicker } from './ticker.js';
 
 /**
  * A conversation set to pending (waiting on a teammate) or transferred to another team gets an expectation-setting
@@ -41,7 +41,11 @@ export const slaModule: PlatformModule = {
     },
   },
   start: async (deps) => {
-    const stopTicker = startTicker(deps, 'SLA', (now) => checkSlas(deps, now));
+    const stopTicker = startTicker(
+      'SLA',
+      (now) => checkSlas(deps, now),
+      () => readTickSeconds(deps),
+    );
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = deps.bus.subscribe((event) => {
       if (event.type !== 'message.created' || (event.data as { type?: unknown } | null)?.type !== 'note') return;

@@ -83,10 +83,13 @@ export async function checkSlas(deps: Deps, now: Date): Promise<SlaAlert[]> {
 }
 
 /**
- * Runs `tick` now and then every `sla_settings.tick_seconds` (re-read each time, so a change applies without a
- * restart) until the returned stop function is called; a failing tick is logged and the next one still runs.
+ * Runs `tick` now and then again `interval()` seconds after each run finishes (read each time, so a change of
+ * `sla_settings.tick_seconds` applies without a restart) until the returned stop function is called; a failing tick
+ * is logged and the next one still runs (60 seconds later when the interval cannot be read).
+ * @example
+ * const stop = startTicker('SLA', (now) => checkSlas(deps, now), () => readTickSeconds(deps));
  */
-export function startTicker(deps: Deps, name: string, tick: (now: Date) => Promise<unknown>): () => Promise<void> {
+export function startTicker(name: string, tick: (now: Date) => Promise<unknown>, interval: () => Promise<number>): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -94,7 +97,7 @@ export function startTicker(deps: Deps, name: string, tick: (now: Date) => Promi
     let seconds = 60;
     try {
       await tick(new Date());
-      seconds = (await loadSlaSettings(deps.db.kysely)).tickSeconds;
+      seconds = await interval();
     } catch (error) {
       if (!stopped) console.error(`tongli: the ${name} check failed`, error);
     }
@@ -110,4 +113,9 @@ export function startTicker(deps: Deps, name: string, tick: (now: Date) => Promi
     clearTimeout(timer);
     await running;
   };
+}
+
+/** How often the SLA and promise tickers run, from `sla_settings`. */
+export async function readTickSeconds(deps: Deps): Promise<number> {
+  return (await loadSlaSettings(deps.db.kysely)).tickSeconds;
 }
