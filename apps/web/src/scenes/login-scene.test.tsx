@@ -13,7 +13,7 @@ vi.mock('../api/instance.js', () => ({ api }));
 const ME: Me = { id: 'u1', kind: 'user', name: '小林', role: 'agent', teamIds: [], csrfToken: 'csrf' };
 
 async function signIn(email: string, password: string) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   await user.type(screen.getByLabelText(/Email|邮箱/), email);
   await user.type(screen.getByLabelText(/Password|密码/), password);
   await user.click(screen.getByRole('button', { name: /Sign in|登\s*录/ }));

@@ -29,7 +29,7 @@ const REPLIES: CannedReply[] = [
 function renderComposer(language: 'zh-CN' | 'en', onSend = vi.fn(async () => true)) {
   const customer = language === 'en' ? 'This is the third time I am asking!' : '我已经打了三次电话了！！！';
   renderInLanguage(<Composer conversationId="c1" engine={engine} context={{ customer }} onSend={onSend} />, language);
-  return { onSend, draft: screen.getByRole('textbox') as HTMLTextAreaElement, user: userEvent.setup() };
+  return { onSend, draft: screen.getByRole('textbox') as HTMLTextAreaElement, user: userEvent.setup({ delay: null }) };
 }
 
 beforeEach(() => {
