@@ -473,6 +473,26 @@ describe.each(DATABASES)('automation on %s', (database) => {
     if (!open_) expect(replies[0]?.body).toContain('非工作时间');
   });
 
+  it('documents the routing and automation API in OpenAPI', async () => {
+    const res = await t.request('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/automation/rules',
+        '/api/automation/rules/{id}/dry-run',
+        '/api/automation/firings',
+        '/api/routing/queues',
+        '/api/routing/agents',
+        '/api/routing/me/presence',
+        '/api/routing/conversations/{id}/route',
+      ]),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['AutomationCondition', 'AutomationAction', 'RoutingQueue']),
+    );
+  });
+
   it('an assignment rule wins over routing; routing takes the rest', async () => {
     const team = await t.team();
     const inbox = await t.inbox('api', team);
