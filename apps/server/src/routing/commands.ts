@@ -15,7 +15,9 @@ import {
   insertAssignmentActivity,
   insertDecision,
   insertQueue,
+  listWaitingAssignedTo,
   listWaitingUnassigned,
+  releaseAssignment,
   loadStaff,
   loadStoredCase,
   setLastAssigned,
@@ -258,6 +260,28 @@ export async function updateAgentRouting(
     }
   });
   if (input.presence === 'online') await routeWaiting(deps, now);
+  if (input.presence === 'offline') await rerouteFromOffline(deps, userId, now);
+}
+
+/**
+ * An agent who goes offline (not merely away) leaves customers waiting: their open conversations awaiting a reply in a
+ * routed inbox go back through the queue (to someone else, or unassigned until someone comes online).
+ */
+async function rerouteFromOffline(deps: Deps, userId: string, now: Date, limit = 50): Promise<number> {
+  const moved = await deps.db.kysely.transaction().execute(async (trx) => {
+    let count = 0;
+    for (const conversation of await listWaitingAssignedTo(trx, userId, limit)) {
+      if (!(await findQueueFor(trx, conversation.inbox_id, conversation.team_id))) continue;
+      const released = await releaseAssignment(trx, conversation.id, userId);
+      if (!released) continue;
+      const outcome = await routeFromStored(trx, released, now);
+      if (!outcome?.decision.assigneeId) await enqueueJob(trx, ANNOUNCE_JOB, { conversationId: conversation.id });
+      count++;
+    }
+    return count;
+  });
+  if (moved > 0) deps.wakeJobs();
+  return moved;
 }
 
 const QUEUE_TARGET_TAKEN = (error: unknown): never => {

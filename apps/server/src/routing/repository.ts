@@ -300,6 +300,43 @@ export async function listWaitingUnassigned(db: Executor, limit: number): Promis
     .execute();
 }
 
+/** Open conversations of an agent where the customer waits for a reply, longest waiting first. */
+export async function listWaitingAssignedTo(db: Executor, userId: string, limit: number): Promise<Conversation[]> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('assignee_id', '=', userId)
+    .where('status', '=', 'open')
+    .where('waiting_since', 'is not', null)
+    .orderBy('waiting_since')
+    .limit(limit)
+    .execute();
+}
+
+/** Unassigns a conversation still held by this agent, with an activity line; undefined if it moved meanwhile. */
+export async function releaseAssignment(db: Executor, conversationId: string, userId: string): Promise<Conversation | undefined> {
+  const row = await db
+    .updateTable('conversations')
+    .set({ assignee_id: null, updated_at: sql<Date>`now()` })
+    .where('id', '=', conversationId)
+    .where('assignee_id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (row) {
+    await db
+      .insertInto('messages')
+      .values({
+        conversation_id: conversationId,
+        type: 'activity',
+        sender_type: 'system',
+        body: 'assignee:-',
+        metadata: json({ by: 'routing', reason: 'agent_offline', changes: ['assignee:-'] }),
+      })
+      .execute();
+  }
+  return row;
+}
+
 /** What the analysis stored about a conversation's customer: last emotion, risk flags, language. */
 export async function loadStoredCase(
   db: Executor,

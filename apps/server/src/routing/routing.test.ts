@@ -321,6 +321,31 @@ describe.each(DATABASES)('routing on %s', (database) => {
     expect(await now.json()).toMatchObject({ assigneeId: a.id, conversation: { assigneeId: a.id } });
   });
 
+  it('re-routes the waiting customers of an agent who goes offline', async () => {
+    const { team, inbox } = await setup({ strategy: 'least_busy', emotionAware: false, continuity: false });
+    const leaving = await agent(team);
+    const waiting = await open(inbox, '你好，我想查一下订单');
+    expect(waiting.assignee_id).toBe(leaving.id);
+    const staying = await agent(team);
+    // Away keeps the conversations; offline hands them over.
+    await t.request('/api/routing/me/presence', { method: 'PUT', headers: leaving.headers, body: { presence: 'away' } });
+    expect(
+      (await db().selectFrom('conversations').select('assignee_id').where('id', '=', waiting.id).executeTakeFirstOrThrow()).assignee_id,
+    ).toBe(leaving.id);
+    await t.request('/api/routing/me/presence', { method: 'PUT', headers: leaving.headers, body: { presence: 'offline' } });
+    expect(
+      (await db().selectFrom('conversations').select('assignee_id').where('id', '=', waiting.id).executeTakeFirstOrThrow()).assignee_id,
+    ).toBe(staying.id);
+    const lines = await db()
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', waiting.id)
+      .where('type', '=', 'activity')
+      .orderBy('seq')
+      .execute();
+    expect(lines.map((l) => l.body)).toEqual([`assignee:${leaving.id}`, 'assignee:-', `assignee:${staying.id}`]);
+  });
+
   it('authorises by role and audits changes', async () => {
     const team = await t.team();
     const inbox = await t.inbox('api', team);
