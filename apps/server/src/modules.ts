@@ -11,8 +11,8 @@ import type { PlatformModule } from './platform.js';
 import { promisesModule } from './promises/module.js';
 import { qaModule } from './qa/module.js';
 import { agentSocketModule } from './realtime/ws-agent.js';
-import { slaModule } from './sla/module.js';
 import { routingModule } from './routing/module.js';
+import { slaModule } from './sla/module.js';
 import { webModule } from './web/module.js';
 
 /**
@@ -28,11 +28,11 @@ export const PLATFORM_MODULES: PlatformModule[] = [
   customersModule,
   platformModule,
   analyticsModule,
-  slaModule,
-  promisesModule,
   automationModule,
   routingModule,
   metricsModule,
   csatModule,
+  slaModule,
+  promisesModule,
   webModule,
 ];
