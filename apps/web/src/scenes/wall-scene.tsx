@@ -19,6 +19,11 @@ const ALERT_COLORS: Record<WallAlert['kind'], string> = {
   abuse: 'volcano',
   escalation_threat: 'orange',
   anger_rising: 'gold',
+  sla_breached: 'red',
+  sla_warning: 'gold',
+  low_csat: 'purple',
+  promise_overdue: 'orange',
+  automation: 'blue',
 };
 
 interface WallData {

@@ -49,6 +49,12 @@ describe('wall statistics', () => {
     expect(alertsFromFlags([row('1', 'a', ['abuse', 'self_harm', 'negation'])]).map((a) => a.kind)).toEqual(['self_harm', 'abuse']);
     expect(parseAlert({ kind: 'abuse', conversationId: 'c1', messageId: 'm1' }, 'now')).toMatchObject({ kind: 'abuse', live: true });
     expect(parseAlert({ kind: 'unknown', conversationId: 'c1' }, 'now')).toBeNull();
+    // Operations alerts (SLA clocks, surveys, promises) reach the wall too; without a message they are keyed by time.
+    expect(parseAlert({ kind: 'sla_breached', conversationId: 'c1' }, 't1')).toMatchObject({
+      kind: 'sla_breached',
+      key: 'live:c1:sla_breached:t1',
+    });
+    expect(parseAlert({ kind: 'low_csat', conversationId: 'c2' }, 't2')?.kind).toBe('low_csat');
     expect(parseAlert('x', 'now')).toBeNull();
   });
 });

@@ -11,8 +11,19 @@ export interface AgentLoad {
   abusive: number;
 }
 
-/** Alerts the wall shows: raised live over the socket, or read from a conversation's risk flags. */
-export const ALERT_KINDS = ['self_harm', 'threat', 'abuse', 'escalation_threat', 'anger_rising'] as const;
+/** Alerts the wall shows, most serious first: raised live over the socket, or read from a conversation's risk flags. */
+export const ALERT_KINDS = [
+  'self_harm',
+  'threat',
+  'abuse',
+  'escalation_threat',
+  'sla_breached',
+  'anger_rising',
+  'low_csat',
+  'promise_overdue',
+  'sla_warning',
+  'automation',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface WallAlert {
