@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
 import { json } from '../db/schema.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
 import type { MetricRow } from './compute.js';
@@ -36,6 +37,12 @@ describe('metrics calendar helpers', () => {
     expect(isoWeekOf('2025-03-09').label).toBe('2025-W10');
     // Monday 00:30 in Shanghai is still Sunday in UTC: the previous week is the one before Shanghai's.
     expect(previousIsoWeek(new Date('2025-03-09T16:30:00Z'), 'Asia/Shanghai')).toBe('2025-W10');
+  });
+
+  it("reads the organisation's time zone from TONGLI_TIME_ZONE, Asia/Shanghai by default, and refuses unknown zones", () => {
+    expect(loadConfig({}).timeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ TONGLI_TIME_ZONE: 'Europe/London' }).timeZone).toBe('Europe/London');
+    expect(() => loadConfig({ TONGLI_TIME_ZONE: 'Mars/Olympus' })).toThrow(/TONGLI_TIME_ZONE/);
   });
 
   it('defuses formula-like cells and escapes HTML', () => {

@@ -121,6 +121,10 @@ const SUMMARY: readonly { column: keyof typeof labels.columns & keyof MetricRow;
   { column: 'abusiveConversations', kind: 'count' },
 ];
 
+/** A figure's name in the report (durations are shown with their own unit, so their names carry none). */
+const figureName = (column: (typeof SUMMARY)[number]['column'], lang: Lang): string =>
+  (column in labels.report.figures ? labels.report.figures[column as keyof typeof labels.report.figures] : labels.columns[column])[lang];
+
 function format(value: number | string | null, kind: Kind, lang: Lang, row?: MetricRow): string {
   if (value === null || typeof value === 'string') return value ?? '—';
   switch (kind) {
@@ -161,7 +165,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}.muted{color:#646a73;font-size:13px}
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #dee0e3;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#f5f6f7}.up{color:#0e7c66}.down{color:#c0392b}
-.drivers{display:flex;gap:32px;flex-wrap:wrap}ol{margin:4px 0;padding-left:20px}`;
+.drivers{display:flex;gap:32px;flex-wrap:wrap}h3{font-size:14px;margin:8px 0 4px}ol{margin:4px 0;padding-left:20px}`;
 
 /**
  * The weekly report as one self-contained HTML page (inline style, no script, no external resource), every value
@@ -179,7 +183,7 @@ export function renderWeeklyReport(report: WeeklyReport, lang: Lang, riskName: (
     const delta = change(now, before, kind, lang);
     const better = typeof now === 'number' && typeof before === 'number' && now !== before;
     const cls = better ? (now > before === !(kind === 'seconds' || column === 'abusiveConversations') ? 'up' : 'down') : '';
-    return `<tr><th scope="row">${e(labels.columns[column][lang])}</th><td>${e(format(now, kind, lang, report.current))}</td><td>${e(
+    return `<tr><th scope="row">${e(figureName(column, lang))}</th><td>${e(format(now, kind, lang, report.current))}</td><td>${e(
       format(before, kind, lang, report.previous),
     )}</td><td class="${cls}">${e(delta)}</td></tr>`;
   }).join('\n');
@@ -219,7 +223,7 @@ ${
   report.agents.length === 0
     ? `<p class="muted">${e(l.noAgents[lang])}</p>`
     : `<table>
-<thead><tr><th>${e(labels.columns.agent[lang])}</th>${SUMMARY.map(({ column }) => `<th>${e(labels.columns[column][lang])}</th>`).join('')}</tr></thead>
+<thead><tr><th>${e(labels.columns.agent[lang])}</th>${SUMMARY.map(({ column }) => `<th>${e(figureName(column, lang))}</th>`).join('')}</tr></thead>
 <tbody>
 ${agentRows}
 </tbody>
