@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Turn } from '@tongli/engine';
 import type { Insertable } from 'kysely';
-import type { Browser, Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { format, resolveConfig } from 'prettier';
 import { createEngineService, type EngineService } from '../../server/src/engine/engine-service.js';
 import {
@@ -265,6 +265,7 @@ const percentile = (xs: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 };
 const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
+const hintSummary = (xs: number[]) => ({ keystrokes: xs.length, p50Ms: round(percentile(xs, 50), 1), p99Ms: round(percentile(xs, 99), 1) });
 const kib = (bytes: number): number => round(bytes / 1024, 1);
 
 /** The inbox's first page as the app asks for it, timed from Node with the admin token: [ms, raw bytes, gzip bytes, total]. */
@@ -290,9 +291,42 @@ async function timeInboxApi(origin: string, token: string) {
   };
 }
 
+/** A draft with a non-apology and blame: every keystroke re-coaches it. */
+const HARMFUL_DRAFT = '不好意思让您久等了，但这不是我们的问题，是快递的原因';
+
+/**
+ * Types the draft key by key (as a person would, 60 ms apart) and records, per keystroke, the time from the input event
+ * to the coaching panel's next change in the DOM (the hook waits for the next animation frame, runs the engine,
+ * React commits).
+ */
+async function measureHints(tab: Page): Promise<number[]> {
+  const draft = tab.locator('textarea.draft-input');
+  await draft.waitFor({ timeout: 60_000 });
+  await tab.locator('.coach').waitFor({ state: 'attached', timeout: 60_000 });
+  await tab.evaluate(() => {
+    const state = { pending: null as number | null, latencies: [] as number[] };
+    (window as unknown as { __hints: typeof state }).__hints = state;
+    document.querySelector('textarea.draft-input')?.addEventListener('input', (event) => (state.pending = event.timeStamp), true);
+    new MutationObserver(() => {
+      if (state.pending === null) return;
+      state.latencies.push(performance.now() - state.pending);
+      state.pending = null;
+    }).observe(document.querySelector('.coach')!, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await draft.click();
+  // Give the engine chunk time to load: the first keystrokes would otherwise measure the download.
+  await tab.waitForFunction(() => document.querySelector('.coach') !== null, undefined, { timeout: 60_000 });
+  await tab.keyboard.type(HARMFUL_DRAFT, { delay: 60 });
+  await tab.locator('.hint-avoid').first().waitFor({ timeout: 60_000 });
+  const latencies = await tab.evaluate(() => (window as unknown as { __hints: { latencies: number[] } }).__hints.latencies);
+  return latencies.map((x) => round(x, 1));
+}
+
 interface BrowserRun {
   inboxMs: number;
   openMs: number;
+  /** Per keystroke of a harmful draft: from the input event to the coaching panel's update in the DOM. */
+  hintMs: number[];
   engineMs: number | null;
   inboxApiMs: number | null;
   inboxApiKiB: number | null;
@@ -335,6 +369,7 @@ async function measureBrowser(browser: Browser, origin: string): Promise<Browser
       document.querySelector<HTMLElement>('.inbox-row')?.click();
     });
     await tab.locator('.message').first().waitFor({ timeout: 60_000 });
+    const hintMs = await measureHints(tab);
     const marks = await tab.evaluate((): { inbox?: number; clicked?: number; message?: number; engine: number | null } => {
       const bench = (window as unknown as { __bench: Record<string, number> }).__bench;
       const engine = performance.getEntriesByType('resource').find((e) => /\/assets\/engine-[^/]*\.js$/.test(e.name)) as
@@ -349,6 +384,7 @@ async function measureBrowser(browser: Browser, origin: string): Promise<Browser
     runs.push({
       inboxMs: round(marks.inbox ?? NaN),
       openMs: round((marks.message ?? NaN) - (marks.clicked ?? NaN)),
+      hintMs,
       engineMs: marks.engine === null ? null : round(marks.engine),
       inboxApiMs: inboxTiming ? round(inboxTiming.responseEnd) : null,
       inboxApiKiB: inboxSizes ? kib(inboxSizes.responseBodySize) : null,
@@ -427,6 +463,7 @@ async function runBenchmark() {
       analysisJobs: Number(analysisJobs),
       firstInboxRender: summary((r) => r.inboxMs),
       firstConversationOpen: summary((r) => r.openMs),
+      hintAfterKeystroke: hintSummary(runs.flatMap((r) => r.hintMs)),
       engineChunkLoaded: summary((r) => r.engineMs),
       inboxApiInBrowser: { ...summary((r) => r.inboxApiMs), kiB: runs[0]?.inboxApiKiB ?? null },
       inboxApiFromNode: api,
@@ -464,6 +501,11 @@ function printTable(report: Report, baseline: Report | null): void {
       'First conversation open (click → first message)',
       `${report.firstConversationOpen.medianMs} ms [${report.firstConversationOpen.minMs}–${report.firstConversationOpen.maxMs}]`,
       delta(report.firstConversationOpen.medianMs, baseline?.firstConversationOpen.medianMs),
+    ],
+    [
+      `Coaching hint after a keystroke (input → DOM; ${report.hintAfterKeystroke.keystrokes} keystrokes), p50 / p99`,
+      `${report.hintAfterKeystroke.p50Ms} / ${report.hintAfterKeystroke.p99Ms} ms`,
+      delta(report.hintAfterKeystroke.p99Ms, baseline?.hintAfterKeystroke?.p99Ms),
     ],
     [
       'Coaching engine chunk loaded (since navigation)',

@@ -34,6 +34,8 @@ describe.each(DATABASES)('canned replies API on %s', (database) => {
   it('validates short codes and variables, and keeps short codes unique', async () => {
     expect(await code(await create({ shortCode: 'Bad Code', title: 'x', body: 'y' }))).toBe('invalid_input');
     expect(await code(await create({ shortCode: 'leak', title: 'x', body: '{{agent.password_hash}}' }))).toBe('unknown_variable');
+    // A blank the agent fills in by hand is allowed; sending waits until it is filled.
+    expect((await create({ shortCode: 'recap', title: 'x', body: '我确认一下：{{fill.summary}}' })).status).toBe(201);
     expect((await create({ shortCode: 'dup', title: 'x', body: 'y' })).status).toBe(201);
     const dup = await create({ shortCode: 'dup', title: 'other', body: 'z' });
     expect(dup.status).toBe(409);

@@ -1,3 +1,4 @@
+import { isTopicTag } from '../customers/topics.js';
 import { keyTerms } from '../customers/topics.js';
 import type { Deps } from '../deps.js';
 import {
@@ -135,7 +136,7 @@ export async function computeOverview(deps: Deps, scope: AnalyticsScope): Promis
   const terms = new Map<string, number>();
   const risks = new Map<string, number>();
   for (const row of angry.rows) {
-    for (const tag of new Set(strings(row.tags))) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    for (const tag of new Set(strings(row.tags).filter(isTopicTag))) tags.set(tag, (tags.get(tag) ?? 0) + 1);
     for (const term of new Set(keyTerms(row.subject))) terms.set(term, (terms.get(term) ?? 0) + 1);
     for (const risk of new Set(strings(row.risk))) risks.set(risk, (risks.get(risk) ?? 0) + 1);
   }

@@ -69,8 +69,13 @@ function overlap(a: readonly string[], b: readonly string[]): { share: number; s
   return { share: shared.length / Math.min(a.length, b.length), shared };
 }
 
-/** Tags that say nothing about the topic. */
-const GENERIC_TAGS = new Set(['import', 'email', 'web', 'vip', 'urgent']);
+/** Tags that say nothing about the topic: channels, languages, priority markers. */
+const GENERIC_TAGS = new Set(['import', 'email', 'web', 'api', 'vip', 'urgent', 'zh', 'en', 'zh-cn', 'en-us', 'mixed']);
+
+/** Whether a tag names a topic (not a channel, language or priority marker). */
+export function isTopicTag(tag: string): boolean {
+  return !GENERIC_TAGS.has(tag.toLowerCase());
+}
 /** Subjects at least this similar (share of key terms) are the same topic. */
 const SUBJECT_SHARE = 0.5;
 /** Customer texts sharing at least this share of key terms, and at least two terms, are the same topic. */
@@ -84,7 +89,7 @@ const MIN_SHARED_TERMS = 2;
  * sameTopic({ subject: '', tags: [], customerText: '快递三天还没送到' }, { subject: '', tags: [], customerText: '快递到现在没送到' });
  */
 export function sameTopic(a: TopicInput, b: TopicInput): TopicMatch | null {
-  const tags = a.tags.filter((t) => !GENERIC_TAGS.has(t.toLowerCase()) && b.tags.includes(t));
+  const tags = a.tags.filter((t) => isTopicTag(t) && b.tags.includes(t));
   if (tags.length > 0) return { kind: 'tag', reason: `same tag: ${tags.join(', ')}`, shared: tags };
   const subjectA = keyTerms(a.subject);
   const subjectB = keyTerms(b.subject);

@@ -125,7 +125,8 @@ describe.each(DATABASES)('SLAs and expectation-setting on %s', (database) => {
     events.length = 0;
     const warned = mine(await checkSlas(t.deps, at(8.5)));
     expect(warned).toEqual([expect.objectContaining({ kind: 'sla_warning', conversationId: late, target: 'first_response' })]);
-    expect(events).toEqual([
+    // Analyses of the reply may be published meanwhile by the job runner: only alerts matter here.
+    expect(events.filter((e) => e.type === 'alert.raised')).toEqual([
       expect.objectContaining({
         type: 'alert.raised',
         conversationId: late,

@@ -38,12 +38,15 @@ export function variablesOf(body: string): string[] {
   return [...new Set([...body.matchAll(VARIABLE)].map((match) => match[1]!))];
 }
 
+/** Blanks the agent fills in by hand (`{{fill.summary}}`): never filled from records, so sending waits for them. */
+const AGENT_BLANK = /^fill\.[a-z_]+$/;
+
 function checkVariables(body: string): void {
-  const unknown = variablesOf(body).filter((name) => !(CANNED_VARIABLES as readonly string[]).includes(name));
+  const unknown = variablesOf(body).filter((name) => !(CANNED_VARIABLES as readonly string[]).includes(name) && !AGENT_BLANK.test(name));
   if (unknown.length > 0) {
     throw badRequest(
       'unknown_variable',
-      `unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}; use ${CANNED_VARIABLES.join(', ')}`,
+      `unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}; use ${CANNED_VARIABLES.join(', ')}, or fill.<name> for a blank the agent fills in`,
     );
   }
 }

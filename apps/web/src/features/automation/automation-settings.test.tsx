@@ -124,7 +124,9 @@ describe('AutomationSettings', () => {
     const save = within(drawer).getByRole('button', { name: /^保\s?存$/ });
     expect(save.hasAttribute('disabled')).toBe(true);
     expect(within(drawer).getByText('请给规则命名')).toBeTruthy();
-    await user.type(within(drawer).getByRole('textbox', { name: '规则' }), '愤怒客户通知主管');
+    // One paste, not key by key: on a loaded machine the drawer may still be settling while keys arrive.
+    await user.click(within(drawer).getByRole('textbox', { name: '规则' }));
+    await user.paste('愤怒客户通知主管');
     await waitFor(() => expect(save.hasAttribute('disabled')).toBe(false));
     await user.click(save);
     await waitFor(() => expect(calls.find((c) => c.method === 'POST' && c.url === '/api/automation/rules')).toBeTruthy());
