@@ -13,7 +13,8 @@ const CONVERSATIONS = 20;
  * no acknowledgement for; the server is killed with SIGKILL mid-burst and restarted. Every acknowledged message must be
  * stored exactly once, and every message analysed.
  */
-describe.each(DATABASES)('crash during a burst on %s', (database) => {
+// Both databases at once: each run mostly waits on its own server process.
+describe.concurrent.each(DATABASES)('crash during a burst on %s', (database) => {
   const target = scratchDatabase(database, 'tongli-crash');
   let child: ChildProcess | undefined;
 

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { createRedactor, type Guidelines } from '@tongli/engine';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config/config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { AnalysisHook, ConversationHook, Deps } from './deps.js';
 import { createEngineService } from './engine/engine-service.js';
@@ -50,6 +50,8 @@ export interface PlatformOptions {
   jobs?: boolean;
   pollMs?: number;
   redact?: (text: string) => string;
+  /** An open database to use instead of the configured one (tests start from a migrated template). */
+  db?: Db;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface PlatformOptions {
  * runner and the HTTP app. Listens nowhere: `startServer` does that.
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(db);
   const latest = await db.kysely.selectFrom('guidelines').select('content').orderBy('version', 'desc').limit(1).executeTakeFirst();
   const engine = createEngineService({

@@ -11,6 +11,8 @@ export interface Db {
   readonly kind: 'pglite' | 'postgres';
   /** Runs a multi-statement SQL script (migrations). */
   execScript(sql: string): Promise<void>;
+  /** The embedded database's files as a tarball (PGlite only). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (created if missing); tests give each suite its own. */
   schema?: string | undefined;
+  /** An embedded database to start from (a `dumpDataDir` tarball): tests copy one migrated template. */
+  template?: Blob | undefined;
 }
 
 // bigint columns (seq, counts) fit in a double for any realistic volume; both drivers then return numbers.
@@ -64,7 +68,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   }
   const dir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
+  const client = dir ? new PGlite(dir) : new PGlite(options.template ? { loadDataDir: options.template } : {});
   await client.waitReady;
   const kysely = new Kysely<Database>({ dialect: createPgliteDialect(client) });
   return {
@@ -73,6 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     execScript: async (sql) => {
       await client.exec(sql);
     },
+    dump: () => client.dumpDataDir('none'),
     close: async () => {
       await kysely.destroy();
     },

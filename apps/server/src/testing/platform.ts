@@ -5,6 +5,7 @@ import { createSession, createApiToken } from '../repositories/sessions.js';
 import { createTeam, createUser } from '../repositories/users.js';
 import type { Role } from '../db/schema.js';
 import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
 
 /** Which databases the shared suites run on: PGlite always, PostgreSQL when DATABASE_URL is set (CI). */
 export const DATABASES: ('pglite' | 'postgres')[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -16,6 +17,22 @@ export interface TestPlatform extends Platform {
   team(name?: string): Promise<string>;
   inbox(channel?: 'web' | 'email' | 'api' | 'import', teamId?: string | null): Promise<string>;
   request(path: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }): Promise<Response>;
+}
+
+let template: Promise<Blob> | undefined;
+
+/** A migrated, empty embedded database as a tarball, made once per test worker. */
+function migratedTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const db = await openDatabase({});
+    try {
+      await migrate(db);
+      return await db.dump!();
+    } finally {
+      await db.close();
+    }
+  })();
+  return template;
 }
 
 /**
@@ -39,7 +56,9 @@ export async function createTestPlatform(database: 'pglite' | 'postgres', option
       ...(url ? { databaseUrl: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
     },
   );
-  const platform = await createPlatform(config, { models: false, pollMs: 50, ...options });
+  // PGlite suites start from one migrated copy per worker instead of migrating from scratch each time.
+  const embedded = url ? undefined : await openDatabase({ template: await migratedTemplate() });
+  const platform = await createPlatform(config, { models: false, pollMs: 50, ...(embedded ? { db: embedded } : {}), ...options });
   const db = platform.deps.db.kysely;
   let counter = 0;
   const request: TestPlatform['request'] = (path, init = {}) =>
