@@ -2,10 +2,20 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { claimJobs, completeJobs, enqueueJob, failJob } from '../repositories/jobs.js';
+import { claimJobs, completeJobs, enqueueJob, failJob, releaseOrphanedJobs } from '../repositories/jobs.js';
 import { analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
+
+/** Whether a process of this machine still runs (EPERM: it does, under another user). */
+function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** How long new work waits to gather a batch. */
 const WAKE_DELAY_MS = 20;
@@ -60,7 +70,13 @@ export function createJobRunner(
   let timer: NodeJS.Timeout | undefined;
   let again = false;
 
+  let orphansReleased = false;
   const runBatch = async (): Promise<number> => {
+    if (!orphansReleased) {
+      // Jobs a killed process of this machine had claimed would otherwise wait out their lease.
+      await releaseOrphanedJobs(deps.db.kysely, hostname(), isPidAlive);
+      orphansReleased = true;
+    }
     const jobs = await claimJobs(deps.db.kysely, worker, batch);
     if (jobs.length === 0) return 0;
     const kinds = new Set(jobs.map((job) => job.kind));

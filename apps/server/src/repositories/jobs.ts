@@ -15,6 +15,29 @@ export async function enqueueJob(db: Executor, kind: string, payload: unknown, r
     .execute();
 }
 
+/**
+ * Frees jobs claimed by a process of this machine that no longer runs (killed mid-batch), so a restart picks them up
+ * at once instead of after their lease. Workers are named `host:pid:…`; other machines' claims are left alone.
+ */
+export async function releaseOrphanedJobs(db: Executor, host: string, isAlive: (pid: number) => boolean): Promise<number> {
+  const claims = await sql<{ locked_by: string }>`
+    select distinct locked_by from jobs where done_at is null and locked_until > now() and locked_by like ${`${host}:%`}`.execute(db);
+  const orphans = claims.rows
+    .map((row) => row.locked_by)
+    .filter((worker) => {
+      const pid = Number(worker.slice(host.length + 1).split(':')[0]);
+      return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+    });
+  if (orphans.length === 0) return 0;
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: null })
+    .where('locked_by', 'in', orphans)
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Claims up to `limit` due jobs for `worker` for `leaseSeconds`; other processes skip them (SKIP LOCKED). */
 export async function claimJobs(db: Executor, worker: string, limit: number, leaseSeconds = 60): Promise<Job[]> {
   const result = await sql<Job>`

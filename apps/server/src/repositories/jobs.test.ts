@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
+import { claimJobs, enqueueJob, releaseOrphanedJobs } from './jobs.js';
+
+describe.each(DATABASES)('job claims on %s', (database) => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await createTestPlatform(database, { jobs: false });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('frees only the claims of dead processes of this machine after a crash', async () => {
+    const db = t.deps.db.kysely;
+    for (let i = 0; i < 3; i++) await enqueueJob(db, 'probe', { i });
+    const [dead] = await claimJobs(db, 'host-a:4001:x', 1);
+    const [alive] = await claimJobs(db, 'host-a:4002:y', 1);
+    const [elsewhere] = await claimJobs(db, 'host-b:4001:z', 1);
+    expect([dead, alive, elsewhere].every(Boolean)).toBe(true);
+    // Leased jobs are not claimable again …
+    expect(await claimJobs(db, 'host-a:5000:w', 10)).toEqual([]);
+    const released = await releaseOrphanedJobs(db, 'host-a', (pid) => pid === 4002);
+    expect(released).toBe(1);
+    // … until the dead process's claim is released; the live one and the other machine's stay leased.
+    const again = await claimJobs(db, 'host-a:5000:w', 10);
+    expect(again.map((job) => job.id)).toEqual([dead?.id]);
+  });
+});
