@@ -7,7 +7,16 @@ import { EmotionBadge, RiskTags } from '../components/emotion-badge.js';
 import { colorOfEmotion, measureWaiting, pickRiskFlags } from '../components/emotion.js';
 import { Topbar } from '../components/topbar.js';
 import { useRealtime, type RealtimeEvent } from '../features/realtime/use-realtime.js';
-import { agentLoads, alertsFromFlags, parseAlert, startOfToday, type AgentLoad, type WallAlert } from '../features/wall/wall-stats.js';
+import { listSlaStates, type SlaState } from '../features/sla/api.js';
+import {
+  agentLoads,
+  alertsFromFlags,
+  alertsFromSla,
+  parseAlert,
+  startOfToday,
+  type AgentLoad,
+  type WallAlert,
+} from '../features/wall/wall-stats.js';
 import { useI18n } from '../i18n/i18n.js';
 
 const LIMIT = 500;
@@ -43,6 +52,7 @@ export function WallScene({ me, path, navigate, onLogout }: { me: Me; path: stri
   const [error, setError] = useState<string | null>(null);
   const [users, setUsers] = useState<UserSummary[]>([]);
   const [live, setLive] = useState<WallAlert[]>([]);
+  const [sla, setSla] = useState<SlaState[]>([]);
   const [whisperTo, setWhisperTo] = useState<ConversationListItem | null>(null);
   const [whisper, setWhisper] = useState('');
   const [now, setNow] = useState(() => Date.now());
@@ -56,6 +66,8 @@ export function WallScene({ me, path, navigate, onLogout }: { me: Me; path: stri
         setData({ open: open.items, total: open.total, resolved: resolved.items });
         setError(null);
         setNow(Date.now());
+        // SLA clocks at risk or breached are alerts too, also when they were raised before the wall was opened.
+        listSlaStates(open.items.map((c) => c.id)).then(setSla, () => setSla([]));
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
@@ -90,11 +102,11 @@ export function WallScene({ me, path, navigate, onLogout }: { me: Me; path: stri
   const byId = useMemo(() => new Map((data?.open ?? []).map((c) => [c.id, c])), [data]);
   const names = useMemo(() => new Map(users.map((u) => [u.id, u.name])), [users]);
   const alerts = useMemo(() => {
-    const flagged = alertsFromFlags(data?.open ?? []);
+    const flagged = [...alertsFromFlags(data?.open ?? []), ...alertsFromSla(sla)];
     // A live alert stands for its conversation's flag of the same kind.
     const liveKeys = new Set(live.map((a) => `${a.conversationId}:${a.kind}`));
     return [...live, ...flagged.filter((a) => !liveKeys.has(`${a.conversationId}:${a.kind}`))];
-  }, [data, live]);
+  }, [data, live, sla]);
   const loads = useMemo(() => agentLoads(data?.open ?? [], data?.resolved ?? [], users, startOfToday()), [data, users]);
 
   const openConversation = (id: string) => navigate(`/conversations/${id}`);

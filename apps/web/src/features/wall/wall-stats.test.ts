@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationListItem, UserSummary } from '../../api/types.js';
-import { agentLoads, alertsFromFlags, parseAlert } from './wall-stats.js';
+import { agentLoads, alertsFromFlags, alertsFromSla, parseAlert } from './wall-stats.js';
 
 const row = (id: string, assigneeId: string | null, risk: string[] = [], resolvedAt: string | null = null): ConversationListItem => ({
   id,
@@ -56,5 +56,19 @@ describe('wall statistics', () => {
     });
     expect(parseAlert({ kind: 'low_csat', conversationId: 'c2' }, 't2')?.kind).toBe('low_csat');
     expect(parseAlert('x', 'now')).toBeNull();
+  });
+
+  it('turns SLA clocks at risk or breached into alerts, breaches first', () => {
+    const clock = (conversationId: string, state: string) => ({
+      conversationId,
+      state,
+      warnAt: '2026-01-05T09:08:00Z',
+      dueAt: '2026-01-05T09:10:00Z',
+    });
+    const alerts = alertsFromSla([clock('a', 'warning'), clock('b', 'ok'), clock('c', 'breached')]);
+    expect(alerts.map((a) => [a.conversationId, a.kind, a.at])).toEqual([
+      ['c', 'sla_breached', '2026-01-05T09:10:00Z'],
+      ['a', 'sla_warning', '2026-01-05T09:08:00Z'],
+    ]);
   });
 });

@@ -84,6 +84,19 @@ export function alertsFromFlags(open: readonly ConversationListItem[]): WallAler
   return alerts.sort((a, b) => rank(a.kind) - rank(b.kind) || b.at.localeCompare(a.at));
 }
 
+/** The SLA clocks that are at risk or breached, as alerts (a breach first), from `GET /api/sla/conversations`. */
+export function alertsFromSla(states: readonly { conversationId: string; state: string; warnAt: string; dueAt: string }[]): WallAlert[] {
+  const alerts: WallAlert[] = [];
+  for (const s of states) {
+    if (s.state === 'breached')
+      alerts.push({ key: `sla:${s.conversationId}`, kind: 'sla_breached', conversationId: s.conversationId, at: s.dueAt, live: false });
+    else if (s.state === 'warning')
+      alerts.push({ key: `sla:${s.conversationId}`, kind: 'sla_warning', conversationId: s.conversationId, at: s.warnAt, live: false });
+  }
+  const rank = (kind: AlertKind) => ALERT_KINDS.indexOf(kind);
+  return alerts.sort((a, b) => rank(a.kind) - rank(b.kind) || a.at.localeCompare(b.at));
+}
+
 /** Reads an `alert.raised` event's data; null when it is not an alert the wall knows. */
 export function parseAlert(data: unknown, at: string): WallAlert | null {
   if (typeof data !== 'object' || data === null) return null;
