@@ -374,7 +374,7 @@ describe.each(DATABASES)('CSAT surveys on %s', (database) => {
       data: { kind: 'low_csat', rating: 1, conversationId: low },
     });
     expect(events.filter((e) => e.type === 'csat.answered').map((e) => e.conversationId)).toEqual([low, high]);
-    const queued = await db().selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').execute();
+    const queued = await db().selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').orderBy('id').execute();
     const sent = queued.map((j) => j.payload as { event: string; data: { conversation_id?: string; conversationId?: string } });
     expect(sent.filter((p) => p.event === 'alert.raised').map((p) => p.data.conversationId)).toEqual([low]);
     expect(sent.filter((p) => p.event === 'csat.answered').map((p) => p.data.conversation_id)).toEqual([low, high]);

@@ -151,7 +151,7 @@ describe.each(DATABASES)('promise tracking on %s', (database) => {
     const after = await checkPromises(t.deps, new Date(due + 48 * HOUR));
     expect(only([...after.reminders, ...after.overdue])).toEqual([]);
 
-    const queued = await t.deps.db.kysely.selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').execute();
+    const queued = await t.deps.db.kysely.selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').orderBy('id').execute();
     const hooks = queued
       .map((j) => j.payload as { event: string; data: { promiseId: string } })
       .filter((p) => p.data.promiseId === promise.id)

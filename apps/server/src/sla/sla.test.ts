@@ -141,7 +141,7 @@ describe.each(DATABASES)('SLAs and expectation-setting on %s', (database) => {
     expect((await slaOf(late)).body.sla?.target).toBe('first_response');
     expect((await slaOf(answered)).body.sla).toBeNull();
 
-    const queued = await t.deps.db.kysely.selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').execute();
+    const queued = await t.deps.db.kysely.selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').orderBy('id').execute();
     const sent = queued.map((j) => j.payload as { event: string; data: { conversationId: string } });
     expect(sent.filter((p) => p.event.startsWith('sla.')).map((p) => [p.event, p.data.conversationId])).toEqual([
       ['sla.warning', late],
