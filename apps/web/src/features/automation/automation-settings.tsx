@@ -1,10 +1,11 @@
-import { DeleteOutlined, EditOutlined, ExperimentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { App, Button, Card, Modal, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/instance.js';
 import { listInboxes } from '../../api/settings.js';
 import type { Me } from '../../api/types.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { ListCard } from '../settings/list-card.js';
 import {
   createRule,
   deleteRule,
@@ -83,19 +84,13 @@ export function AutomationSettings({ me }: { me: Me }) {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} className="automation-settings">
-      <Card
-        size="small"
+      <ListCard
         title={t('automation.rules')}
-        extra={
-          <Space>
-            <Button size="small" icon={<ReloadOutlined />} onClick={reload} aria-label={t('routing.reload')} />
-            <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ id: null, input: emptyRule() })}>
-              {t('automation.rule.new')}
-            </Button>
-          </Space>
-        }
+        help={t('automation.help')}
+        newLabel={t('automation.rule.new')}
+        onNew={() => setEditing({ id: null, input: emptyRule() })}
+        onReload={reload}
       >
-        <Typography.Paragraph type="secondary">{t('automation.help')}</Typography.Paragraph>
         <Table<Rule>
           size="small"
           rowKey="id"
@@ -172,7 +167,7 @@ export function AutomationSettings({ me }: { me: Me }) {
             },
           ]}
         />
-      </Card>
+      </ListCard>
 
       <Card size="small" title={t('automation.firings')}>
         <Table<Firing>

@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
@@ -21,6 +21,7 @@ import { api } from '../../api/instance.js';
 import { listInboxes, type InboxSummary } from '../../api/settings.js';
 import type { Me, Team } from '../../api/types.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { ListCard } from '../settings/list-card.js';
 import {
   createQueue,
   defaultQueue,
@@ -239,19 +240,13 @@ export function RoutingSettings({ me }: { me: Me }) {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} className="routing-settings">
-      <Card
-        size="small"
+      <ListCard
         title={t('routing.queues')}
-        extra={
-          <Space>
-            <Button size="small" icon={<ReloadOutlined />} onClick={reload} aria-label={t('routing.reload')} />
-            <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ id: null, input: defaultQueue() })}>
-              {t('routing.queue.new')}
-            </Button>
-          </Space>
-        }
+        help={t('routing.help')}
+        newLabel={t('routing.queue.new')}
+        onNew={() => setEditing({ id: null, input: defaultQueue() })}
+        onReload={reload}
       >
-        <Typography.Paragraph type="secondary">{t('routing.help')}</Typography.Paragraph>
         <Table<Queue>
           size="small"
           rowKey="id"
@@ -311,7 +306,7 @@ export function RoutingSettings({ me }: { me: Me }) {
             },
           ]}
         />
-      </Card>
+      </ListCard>
 
       <Card size="small" title={t('routing.agents')}>
         <Typography.Paragraph type="secondary">{t('routing.agents.help')}</Typography.Paragraph>
