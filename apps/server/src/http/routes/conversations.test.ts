@@ -10,6 +10,28 @@ describe.each(DATABASES)('conversations API on %s', (database) => {
     await t.close();
   });
 
+  it('compresses large JSON answers for clients that accept gzip', async () => {
+    const api = await t.token('admin');
+    const inboxId = await t.inbox('api');
+    for (let i = 0; i < 12; i++) {
+      await t.request('/api/conversations', {
+        method: 'POST',
+        headers: api.headers,
+        body: {
+          inboxId,
+          customer: { identities: [{ kind: 'external', value: `gzip-${i}` }] },
+          message: { body: '快递还没到，请帮我查一下' },
+        },
+      });
+    }
+    const res = await t.request('/api/conversations?limit=50', { headers: { ...api.headers, 'accept-encoding': 'gzip' } });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const text = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).text();
+    expect((JSON.parse(text) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(12);
+    const plain = await t.request('/api/conversations?limit=50', { headers: api.headers });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+  });
+
   it('rejects anonymous calls', async () => {
     const res = await t.request('/api/conversations');
     expect(res.status).toBe(401);
