@@ -24,7 +24,4 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
-/** The caller's address for the audit log. */
-export function clientIp(c: { req: { header(name: string): string | undefined } }): string | undefined {
-  return c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.req.header('x-real-ip') ?? undefined;
-}
+export { clientIp } from '../http/client-ip.js';

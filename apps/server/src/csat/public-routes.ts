@@ -13,6 +13,7 @@ import { answerSurvey, MAX_COMMENT_CHARS } from './commands.js';
 import { renderSurveyPage, SURVEY_PAGE_CSP, type SurveyPageView } from './page.js';
 import { findSurveyByTokenHash } from './repository.js';
 import { thanksText } from './texts.js';
+import { clientIp } from '../http/client-ip.js';
 
 /** Survey requests (pages and answers) per client address per minute. */
 export const SURVEY_REQUESTS_PER_MINUTE = 60;
@@ -22,9 +23,6 @@ const TOKEN_PATTERN = /^cs_[\w-]{43}$/;
 const NONCE_COOKIE = 'tongli_survey';
 /** A form holds a rating, a nonce and at most 2,000 characters of comment (up to 4 bytes each, URL-encoded). */
 const MAX_FORM_BYTES = 64 * 1024;
-
-const clientIp = (c: Context<AppEnv>): string =>
-  c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.req.header('x-real-ip') ?? 'local';
 
 async function loadSurvey(c: Context<AppEnv>, token: string): Promise<CsatSurvey | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
@@ -102,7 +100,7 @@ export function surveyPublicRoutes(): OpenAPIHono<AppEnv> {
     windowMs: 60_000,
     limit: SURVEY_REQUESTS_PER_MINUTE,
     standardHeaders: 'draft-7',
-    keyGenerator: (c) => `survey:${clientIp(c)}`,
+    keyGenerator: (c) => `survey:${clientIp(c) ?? 'local'}`,
     handler: (c) =>
       c.req.path.startsWith('/api/')
         ? c.json({ error: { code: 'rate_limited', message: 'too many survey requests; wait a minute' } }, 429)

@@ -11,6 +11,7 @@ import { writeAudit } from '../repositories/audit.js';
 import { listIdentities, mergeCustomers, resolveCustomerId } from '../repositories/customers.js';
 import { loadCustomerHistory, loadRepeatContact, type CustomerHistory } from './history.js';
 import { searchCustomers, type HistoryRow } from './repository.js';
+import { clientIp } from '../http/client-ip.js';
 
 const errors = {
   400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } },
@@ -229,7 +230,7 @@ export function customerRoutes(): OpenAPIHono<AppEnv> {
           type: 'customer',
           id: intoId,
           details: { fromId: from },
-          ip: c.req.header('x-forwarded-for'),
+          ip: clientIp(c),
         });
         return trx.selectFrom('customers').selectAll().where('id', '=', intoId).executeTakeFirstOrThrow();
       });

@@ -15,12 +15,10 @@ import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { clientIp } from './client-ip.js';
 
 /** Largest JSON body accepted (a 20,000-character message fits many times over). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
-
-const clientIp = (c: { req: { header(name: string): string | undefined } }): string =>
-  c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? c.req.header('x-real-ip') ?? 'local';
 
 /** Routes under /api that need a signed-in user or an API token. */
 export type RouteModule = () => OpenAPIHono<AppEnv>;
@@ -73,7 +71,7 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
       windowMs: 60_000,
       limit: 10,
       standardHeaders: 'draft-7',
-      keyGenerator: (c) => `login:${clientIp(c)}`,
+      keyGenerator: (c) => `login:${clientIp(c) ?? 'local'}`,
       handler: () => {
         throw new AppError('rate_limited', 429, 'too many sign-in attempts; wait a minute');
       },

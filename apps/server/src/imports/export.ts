@@ -7,6 +7,7 @@ import { ErrorSchema } from '../http/schemas.js';
 import { authorize } from '../policies/policies.js';
 import { writeAudit } from '../repositories/audit.js';
 import type { Executor } from '../repositories/jobs.js';
+import { clientIp } from '../http/client-ip.js';
 
 /** Conversations read per page while streaming an export. */
 const PAGE = 100;
@@ -157,7 +158,7 @@ export function exportRoutes(): OpenAPIHono<AppEnv> {
       if (!redact && principal.role !== 'admin') throw forbidden('only admins may export without redaction');
       await writeAudit(db.kysely, principal, 'export.conversations', {
         details: { format: q.format, from: q.from ?? null, to: q.to ?? null, redacted: redact },
-        ip: c.req.header('x-forwarded-for'),
+        ip: clientIp(c),
       });
       const clean = (text: string): string => (redact ? redactor.redact(text) : text);
       const encoder = new TextEncoder();

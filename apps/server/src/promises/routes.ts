@@ -8,6 +8,7 @@ import { authorize, can, visibleTeamIds, type Principal } from '../policies/poli
 import { writeAudit } from '../repositories/audit.js';
 import { presentPromise } from './presenter.js';
 import { findPromise, listPromises, updatePromise } from './repository.js';
+import { clientIp } from '../http/client-ip.js';
 
 const errors = {
   400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } },
@@ -153,7 +154,7 @@ export function promiseRoutes(): OpenAPIHono<AppEnv> {
           type: 'promise',
           id,
           details: { from: promise.status, ...input },
-          ip: c.req.header('x-forwarded-for'),
+          ip: clientIp(c),
         });
         return row;
       });

@@ -10,6 +10,7 @@ import { ErrorSchema } from '../http/schemas.js';
 import { authorize, type Principal } from '../policies/policies.js';
 import { writeAudit } from '../repositories/audit.js';
 import { enqueueJob, type Executor } from '../repositories/jobs.js';
+import { clientIp } from '../http/client-ip.js';
 
 export const SCORECARD_UPDATED = 'scorecard.updated';
 
@@ -151,9 +152,6 @@ const present = (row: ScorecardRow) => ({
   createdAt: row.created_at.toISOString(),
 });
 
-const clientIp = (header: (name: string) => string | undefined): string | undefined =>
-  header('x-forwarded-for')?.split(',')[0]?.trim() ?? header('x-real-ip') ?? undefined;
-
 /** The QA scorecard: read by every signed-in user, edited by QA, supervisors and admins; saving applies it at once. */
 export function scorecardRoutes(): OpenAPIHono<AppEnv> {
   const app = createRouter();
@@ -191,12 +189,7 @@ export function scorecardRoutes(): OpenAPIHono<AppEnv> {
       const principal = c.get('principal');
       authorize(principal, 'scorecard.edit');
       const content = c.req.valid('json') as ScorecardDefinition;
-      const row = await saveScorecard(
-        c.get('deps'),
-        principal,
-        content,
-        clientIp((name) => c.req.header(name)),
-      );
+      const row = await saveScorecard(c.get('deps'), principal, content, clientIp(c));
       return c.json(present(row), 200);
     },
   );

@@ -40,6 +40,7 @@ import {
   SlaSettingsSchema,
   SlaStateSchema,
 } from './schemas.js';
+import { clientIp } from '../http/client-ip.js';
 
 const errors = {
   400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } },
@@ -116,7 +117,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
       const input = c.req.valid('json');
       await db.kysely.transaction().execute(async (trx) => {
         await saveSlaSettings(trx, input, principal.kind === 'user' ? principal.id : null);
-        await writeAudit(trx, principal, 'sla.settings', { type: 'sla', details: { ...input }, ip: c.req.header('x-forwarded-for') });
+        await writeAudit(trx, principal, 'sla.settings', { type: 'sla', details: { ...input }, ip: clientIp(c) });
       });
       return c.json(input, 200);
     },
@@ -154,7 +155,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
             holidays: input.holidays.length,
             autoExpectation: input.autoExpectation,
           },
-          ip: c.req.header('x-forwarded-for'),
+          ip: clientIp(c),
         });
       });
       const config = await loadSlaConfig(db.kysely);
@@ -178,7 +179,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid('param');
       await db.kysely.transaction().execute(async (trx) => {
         if (!(await deleteCalendar(trx, id))) throw notFound('calendar');
-        await writeAudit(trx, principal, 'sla.calendar_delete', { type: 'inbox', id, ip: c.req.header('x-forwarded-for') });
+        await writeAudit(trx, principal, 'sla.calendar_delete', { type: 'inbox', id, ip: clientIp(c) });
       });
       return c.body(null, 204);
     },
@@ -224,8 +225,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
       request: body(PolicyInputSchema),
       responses: { 201: json(PolicySchema, 'Created'), ...errors },
     }),
-    async (c) =>
-      c.json(await savePolicy(c.get('deps'), c.get('principal'), c.req.valid('json'), null, c.req.header('x-forwarded-for')), 201),
+    async (c) => c.json(await savePolicy(c.get('deps'), c.get('principal'), c.req.valid('json'), null, clientIp(c)), 201),
   );
 
   app.openapi(
@@ -238,10 +238,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
       responses: { 200: json(PolicySchema, 'Saved'), ...errors },
     }),
     async (c) =>
-      c.json(
-        await savePolicy(c.get('deps'), c.get('principal'), c.req.valid('json'), c.req.valid('param').id, c.req.header('x-forwarded-for')),
-        200,
-      ),
+      c.json(await savePolicy(c.get('deps'), c.get('principal'), c.req.valid('json'), c.req.valid('param').id, clientIp(c)), 200),
   );
 
   app.openapi(
@@ -260,7 +257,7 @@ export function slaRoutes(): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid('param');
       await db.kysely.transaction().execute(async (trx) => {
         if (!(await deletePolicy(trx, id))) throw notFound('policy');
-        await writeAudit(trx, principal, 'sla.policy_delete', { type: 'sla_policy', id, ip: c.req.header('x-forwarded-for') });
+        await writeAudit(trx, principal, 'sla.policy_delete', { type: 'sla_policy', id, ip: clientIp(c) });
       });
       return c.body(null, 204);
     },

@@ -8,6 +8,7 @@ import { verifyPassword } from '../../security/secrets.js';
 import { authenticate, SESSION_COOKIE } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { ErrorSchema } from '../schemas.js';
+import { clientIp } from '../client-ip.js';
 
 const MeSchema = z
   .object({
@@ -51,7 +52,7 @@ export function authRoutes(): OpenAPIHono<AppEnv> {
         .where('email', '=', email.trim().toLowerCase())
         .executeTakeFirst();
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-      const ip = c.req.header('x-forwarded-for') ?? undefined;
+      const ip = clientIp(c);
       if (!user || !ok || user.disabled_at) {
         await writeAudit(db.kysely, null, 'auth.login_failed', { type: 'user', details: { email }, ip });
         throw new AppError('invalid_credentials', 401, 'wrong email or password');
