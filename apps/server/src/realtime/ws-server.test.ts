@@ -31,7 +31,8 @@ describe('socket server heartbeat', () => {
   });
 
   it('keeps a socket that answers pings open across heartbeats', async () => {
-    const { url, sockets, http } = await serve(20);
+    // A heartbeat long enough for a pong to come back on a loaded machine (20 ms lost sockets under CI load).
+    const { url, sockets, http } = await serve(150);
     cleanup.push(
       () => new Promise((resolve) => http.close(() => resolve())),
       () => sockets.close(),
