@@ -61,7 +61,8 @@ describe('LoginScene', () => {
   it('asks for both fields before calling the API', async () => {
     renderInLanguage(<LoginScene onSignedIn={vi.fn()} />, 'en');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findAllByText('Required')).toHaveLength(2);
+    // antd validates the fields one after the other; wait for both messages.
+    await vi.waitFor(() => expect(screen.getAllByText('Required')).toHaveLength(2));
     expect(api.login).not.toHaveBeenCalled();
   });
 });
