@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -16,6 +15,7 @@ import { conversationRoutes } from './routes/conversations.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { clientIp } from './client-ip.js';
+import { limitedBody } from './node-body.js';
 
 /** Largest JSON body accepted (a 20,000-character message fits many times over). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -57,12 +57,7 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
   );
   // JSON lists compress about ninefold (an inbox page of 200 rows: 146 KiB → 16 KiB); small answers are left as they are.
   app.use('/api/*', compress());
-  const limitBody = bodyLimit({
-    maxSize: MAX_REQUEST_BYTES,
-    onError: () => {
-      throw new AppError('payload_too_large', 413, `request body over ${MAX_REQUEST_BYTES} bytes`);
-    },
-  });
+  const limitBody = limitedBody(MAX_REQUEST_BYTES);
   // Batch imports stream their body and enforce their own, larger limit.
   app.use('/api/*', (c, next) => (c.req.path === '/api/imports' ? next() : limitBody(c, next)));
   app.use(
