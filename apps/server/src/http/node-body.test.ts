@@ -14,9 +14,7 @@ function bodyApp(): Hono {
   app.post('/json', async (c) => c.json({ got: await c.req.json() }));
   app.post('/bytes', async (c) => c.json({ bytes: [...new Uint8Array(await c.req.arrayBuffer())] }));
   app.post('/form', async (c) => c.json({ form: await c.req.parseBody() }));
-  app.onError((error, c) =>
-    error instanceof AppError ? c.json({ code: error.code }, error.status) : c.json({ code: 'other' }, 500),
-  );
+  app.onError((error, c) => (error instanceof AppError ? c.json({ code: error.code }, error.status) : c.json({ code: 'other' }, 500)));
   return app;
 }
 
