@@ -55,8 +55,15 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
       },
     }),
   );
-  // JSON lists compress about ninefold (an inbox page of 200 rows: 146 KiB → 16 KiB); small answers are left as they are.
-  app.use('/api/*', compress());
+  // JSON lists compress about ninefold (an inbox page of 200 rows: 146 KiB → 16 KiB). Only reads are compressed: writes
+  // answer with one small object, and the middleware would rebuild every answer as a web stream just to look at it.
+  const gzip = compress();
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    if (c.req.header('accept-encoding')) return gzip(c, next);
+    c.header('Vary', 'Accept-Encoding', { append: true });
+    return next();
+  });
   const limitBody = limitedBody(MAX_REQUEST_BYTES);
   // Batch imports stream their body and enforce their own, larger limit.
   app.use('/api/*', (c, next) => (c.req.path === '/api/imports' ? next() : limitBody(c, next)));

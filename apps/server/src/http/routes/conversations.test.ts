@@ -30,6 +30,16 @@ describe.each(DATABASES)('conversations API on %s', (database) => {
     expect((JSON.parse(text) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(12);
     const plain = await t.request('/api/conversations?limit=50', { headers: api.headers });
     expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toContain('Accept-Encoding');
+    // A write answers with one small object: sent as it is.
+    const conversationId = (JSON.parse(text) as { items: { id: string }[] }).items[0]!.id;
+    const posted = await t.request(`/api/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { ...api.headers, 'accept-encoding': 'gzip' },
+      body: { type: 'incoming', body: '还是没有消息' },
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.headers.get('content-encoding')).toBeNull();
   });
 
   it('rejects anonymous calls', async () => {
