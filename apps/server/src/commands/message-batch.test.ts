@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversation } from './conversations.js';
 import { postMessage } from './messages.js';
+import { createMessageBatcher, type BatchedMessage } from './message-batch.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
 
 describe.each(DATABASES)('group commit of messages on %s', (database) => {
@@ -92,5 +93,33 @@ describe.each(DATABASES)('group commit of messages on %s', (database) => {
     expect(error.status).toBe(404);
     const bodies = await t.deps.db.kysely.selectFrom('messages').select('body').where('conversation_id', '=', id).orderBy('seq').execute();
     expect(bodies.map((b) => b.body)).toEqual(['a', 'c']);
+  });
+
+  it('writes messages that arrive in the same turn of the event loop with one statement', async () => {
+    const conversationId = await open();
+    let statements = 0;
+    const counted = t.deps.db.kysely.withPlugin({
+      transformQuery: ({ node }) => {
+        statements++;
+        return node;
+      },
+      transformResult: ({ result }) => Promise.resolve(result),
+    });
+    const batcher = createMessageBatcher(counted);
+    const message = (i: number): BatchedMessage => ({
+      conversationId,
+      type: 'incoming',
+      senderType: 'customer',
+      senderId: null,
+      body: `第${i}条`,
+      contentType: 'text',
+      idempotencyKey: null,
+      emailMessageId: null,
+      metadata: {},
+      createdAt: null,
+    });
+    const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.write(message(i))));
+    expect(rows.map((row) => row?.body)).toEqual(Array.from({ length: 20 }, (_, i) => `第${i}条`));
+    expect(statements).toBe(1);
   });
 });

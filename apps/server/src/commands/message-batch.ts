@@ -60,7 +60,11 @@ export function createMessageBatcher(db: Kysely<Database>): { write(message: Bat
     write: (message) =>
       new Promise<StoredRow | undefined>((resolve, reject) => {
         queue.push({ id: randomUUID(), message, resolve, reject });
-        if (!flushing) void flush();
+        if (flushing) return;
+        // Start after the requests parsed in this turn of the event loop have queued theirs: PGlite runs a statement
+        // on this thread, so without the wait each message became its own batch there.
+        flushing = true;
+        setImmediate(() => void flush());
       }),
   };
 }
