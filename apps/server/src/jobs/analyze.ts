@@ -166,7 +166,8 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
         empathy_score: whole.empathyScore,
         satisfaction: whole.satisfaction.score,
         risk: json(risk),
-        result: json(whole),
+        // Each message's analysis is stored with the message; repeating them here doubled what every refresh writes.
+        result: json({ ...whole, messages: undefined }),
       });
       summary = {
         lastEmotion: last?.emotion,
