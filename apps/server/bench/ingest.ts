@@ -3,8 +3,10 @@
  * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
  * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
 });
 const SECONDS = Number(values.seconds);
 const CONVERSATIONS = 2000;
+const PEER = fileURLToPath(new URL('./peer-server.ts', import.meta.url));
 const TEXTS = [
   '快递三天了还没到，到底怎么回事？',
   '我已经打了三次电话了，每次都让我等，太过分了！',
@@ -30,6 +33,69 @@ const TEXTS = [
   'This is the third time I am explaining the same problem.',
   '你们的客服态度太差了，我要投诉！',
 ];
+
+let sent = 0;
+/** Posts messages as fast as 32 connections allow (or at `overallRate`), each with its own idempotency key. */
+function loadMessages(origin: string, headers: Record<string, string>, path: (n: number) => string, options: Partial<autocannon.Options>) {
+  return autocannon({
+    url: origin,
+    connections: 32,
+    duration: SECONDS,
+    ...options,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const n = ++sent;
+          return {
+            ...request,
+            path: path(n),
+            headers,
+            body: JSON.stringify({
+              type: 'incoming',
+              body: TEXTS[n % TEXTS.length],
+              idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
+            }),
+          };
+        },
+      },
+    ],
+  });
+}
+
+/** The floor peer (peer-server.ts) on its own scratch database, under the same load. */
+async function runPeer(database: 'pglite' | 'postgres') {
+  const target = scratchDatabase(database, 'tongli-peer');
+  await (await target.open()).close(); // creates the PostgreSQL schema
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', PEER, String(port)], {
+    env: { ...process.env, ...target.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is running at') && resolve());
+    child.once('exit', (code) => reject(new Error(`peer exited (${code})`)));
+  });
+  const pid = child.pid ?? 0;
+  const origin = `http://127.0.0.1:${port}`;
+  const headers = { 'content-type': 'application/json' };
+  const cpu0 = processCpuSeconds(pid);
+  const max = await loadMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`, {});
+  const cpu1 = processCpuSeconds(pid);
+  const fixed = await loadMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`, { overallRate: 1000, connections: 64 });
+  const result = {
+    acknowledgedPerSec: Math.round(max.requests.average),
+    non2xx: max.non2xx + max.errors,
+    latencyP50Ms: max.latency.p50,
+    latencyP99Ms: max.latency.p99,
+    cpuCores: Number(((cpu1 - cpu0) / SECONDS).toFixed(2)),
+    at1000: { achievedPerSec: Math.round(fixed.requests.average), p50Ms: fixed.latency.p50, p99Ms: fixed.latency.p99 },
+    peakRssMb: processPeakRssMb(pid),
+  };
+  await stopProcess(child);
+  await target.dispose();
+  return result;
+}
 
 async function run(database: 'pglite' | 'postgres') {
   const target = scratchDatabase(database, 'tongli-bench');
@@ -50,32 +116,8 @@ async function run(database: 'pglite' | 'postgres') {
     conversations.push(((await res.json()) as { conversation: { id: string } }).conversation.id);
   };
   for (let i = 0; i < CONVERSATIONS; i += 16) await Promise.all(Array.from({ length: 16 }, (_, k) => open(i + k)));
-  let n = 0;
   const load = (options: Partial<autocannon.Options>) =>
-    autocannon({
-      url: origin,
-      connections: 32,
-      duration: SECONDS,
-      ...options,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            n++;
-            return {
-              ...request,
-              path: `/api/conversations/${conversations[n % CONVERSATIONS]}/messages`,
-              headers,
-              body: JSON.stringify({
-                type: 'incoming',
-                body: TEXTS[n % TEXTS.length],
-                idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
-              }),
-            };
-          },
-        },
-      ],
-    });
+    loadMessages(origin, headers, (n) => `/api/conversations/${conversations[n % CONVERSATIONS]}/messages`, options);
   const pendingAnalyses = async (): Promise<number> =>
     ((await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> }).jobs.analyze_message ?? 0;
 
@@ -119,7 +161,9 @@ const targets: ('pglite' | 'postgres')[] =
   values.db === 'both' ? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']) : [values.db as 'pglite' | 'postgres'];
 const results = [];
 for (const database of targets) {
-  results.push(await run(database));
+  const tongli = await run(database);
+  const peer = await runPeer(database);
+  results.push({ ...tongli, floorPeer: peer, ackRatioToPeer: Number((tongli.acknowledgedPerSec / peer.acknowledgedPerSec).toFixed(2)) });
   if (!values.json) console.error(JSON.stringify(results.at(-1)));
 }
 const report = { date: new Date().toISOString().slice(0, 10), cores: cpus().length, node: process.version, seconds: SECONDS, results };
