@@ -97,6 +97,14 @@ async function runPeer(database: 'pglite' | 'postgres') {
   return result;
 }
 
+/** The server's event-loop delay since the last scrape (p99, max), from its Prometheus metrics. */
+async function eventLoopLag(origin: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const read = (name: string) =>
+    Math.round(Number(new RegExp(`^tongli_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000);
+  return { p99: read('p99'), max: read('max') };
+}
+
 async function run(database: 'pglite' | 'postgres') {
   const target = scratchDatabase(database, 'tongli-bench');
   const { token, inboxId } = await prepareDatabase(target);
@@ -128,7 +136,9 @@ async function run(database: 'pglite' | 'postgres') {
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(pid);
+  await eventLoopLag(origin); // prom-client restarts its event-loop histogram at each scrape
   const fixed = await load({ overallRate: 1000, connections: 64 });
+  const lag = await eventLoopLag(origin);
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const result = {
     database,
@@ -145,6 +155,8 @@ async function run(database: 'pglite' | 'postgres') {
       p50Ms: fixed.latency.p50,
       p99Ms: fixed.latency.p99,
       non2xx: fixed.non2xx + fixed.errors,
+      eventLoopLagP99Ms: lag.p99,
+      eventLoopLagMaxMs: lag.max,
     },
     serverPeakRssMb: processPeakRssMb(pid),
   };
