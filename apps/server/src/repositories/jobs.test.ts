@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
-import { claimJobs, enqueueJob, releaseOrphanedJobs } from './jobs.js';
+import { json } from '../db/schema.js';
+import { claimJobs, enqueueJob, enqueueWebhookEvents, releaseOrphanedJobs } from './jobs.js';
 
 describe.each(DATABASES)('job claims on %s', (database) => {
   let t: TestPlatform;
@@ -25,5 +26,31 @@ describe.each(DATABASES)('job claims on %s', (database) => {
     // … until the dead process's claim is released; the live one and the other machine's stay leased.
     const again = await claimJobs(db, 'host-a:5000:w', 10);
     expect(again.map((job) => job.id)).toEqual([dead?.id]);
+  });
+
+  it('queues one webhook event per item only while an active webhook subscribes to the event', async () => {
+    const db = t.deps.db.kysely;
+    const events = async () =>
+      (await db.selectFrom('jobs').select('payload').where('kind', '=', 'webhook_event').execute()).map(
+        (job) => job.payload as { event: string; data: { n: number } },
+      );
+    const before = (await events()).length;
+    await enqueueWebhookEvents(db, 'message.analyzed', [{ n: 1 }, { n: 2 }]);
+    expect(await events()).toHaveLength(before);
+    const hook = await db
+      .insertInto('webhooks')
+      .values({ url: 'https://example.com/hook', secret: 's', events: json(['message.analyzed']) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await enqueueWebhookEvents(db, 'message.analyzed', [{ n: 1 }, { n: 2 }]);
+    await enqueueWebhookEvents(db, 'alert.raised', [{ n: 3 }, { n: 4 }]);
+    const queued = (await events()).slice(before);
+    expect(queued.map((job) => [job.event, job.data.n]).sort()).toEqual([
+      ['message.analyzed', 1],
+      ['message.analyzed', 2],
+    ]);
+    await db.updateTable('webhooks').set({ active: false }).where('id', '=', hook.id).execute();
+    await enqueueWebhookEvents(db, 'message.analyzed', [{ n: 5 }, { n: 6 }]);
+    expect(await events()).toHaveLength(before + 2);
   });
 });

@@ -126,9 +126,17 @@ export async function enqueueWebhookEvent(db: Executor, event: string, data: unk
 /** `enqueueWebhookEvent` for many events of one type in one statement. */
 export async function enqueueWebhookEvents(db: Executor, event: string, data: readonly unknown[]): Promise<void> {
   if (data.length === 0) return;
+  // A batch of analyses is hundreds of KB of JSON: ask first instead of sending it for nothing when no one subscribes.
+  if (data.length > 1 && !(await hasWebhookFor(db, event))) return;
   await sql`
     insert into jobs (kind, payload)
     select 'webhook_event', jsonb_build_object('event', ${event}::text, 'data', item)
     from jsonb_array_elements(${json(data)}::jsonb) as item
     where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
+}
+
+async function hasWebhookFor(db: Executor, event: string): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from webhooks where active and (events ? ${event} or events ? '*')) as found`.execute(db);
+  return rows[0]?.found === true;
 }
