@@ -183,12 +183,9 @@ export function conversationRoutes(): OpenAPIHono<AppEnv> {
           z.object({
             conversation: ConversationSchema,
             messages: z.array(MessageSchema.extend({ analysis: z.unknown().nullable() })),
-            analysis: z
-              .unknown()
-              .nullable()
-              .openapi({
-                description: 'The conversation analysis (trajectory, scorecard, satisfaction …); each message carries its own analysis',
-              }),
+            analysis: z.unknown().nullable().openapi({
+              description: 'The conversation analysis (trajectory, scorecard, satisfaction …); each message carries its own analysis',
+            }),
           }),
           'The conversation',
         ),
