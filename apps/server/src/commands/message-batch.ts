@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Message } from '../db/schema.js';
+import { webhookSubscribes } from '../repositories/jobs.js';
 
 /** A message for the one-statement path (no channel hooks): what `postMessage` was given, with the body to store. */
 export interface BatchedMessage {
@@ -156,7 +157,7 @@ async function insertMessages(db: Kysely<Database>, batch: readonly Pending[]): 
       insert into jobs (kind, payload)
       select 'webhook_event', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object('message_id', msg.id, 'conversation_id', msg.conversation_id))
       from msg join input i on i.id::uuid = msg.id
-      where i.created_at is null and exists (select 1 from webhooks where active and (events ? 'message.created' or events ? '*'))
+      where i.created_at is null and ${webhookSubscribes('message.created')}
     )
     select msg.*, conv.team_id, conv.assignee_id, conv.inbox_id from msg join conv on conv.id = msg.conversation_id`.execute(db);
   return result.rows;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { json, type Database, type Job } from '../db/schema.js';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -112,6 +112,11 @@ export async function pruneJobs(db: Executor, days = 7): Promise<void> {
     .execute();
 }
 
+/** SQL condition: an active webhook subscribes to `event` (or to every event). */
+export function webhookSubscribes(event: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`;
+}
+
 /**
  * Queues a webhook event only when an active webhook subscribes to it (one statement, so the common case of no
  * webhooks costs no job).
@@ -120,7 +125,7 @@ export async function enqueueWebhookEvent(db: Executor, event: string, data: unk
   await sql`
     insert into jobs (kind, payload)
     select 'webhook_event', ${json({ event, data })}::jsonb
-    where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
+    where ${webhookSubscribes(event)}`.execute(db);
 }
 
 /** `enqueueWebhookEvent` for many events of one type in one statement. */
@@ -132,11 +137,11 @@ export async function enqueueWebhookEvents(db: Executor, event: string, data: re
     insert into jobs (kind, payload)
     select 'webhook_event', jsonb_build_object('event', ${event}::text, 'data', item)
     from jsonb_array_elements(${json(data)}::jsonb) as item
-    where exists (select 1 from webhooks where active and (events ? ${event} or events ? '*'))`.execute(db);
+    where ${webhookSubscribes(event)}`.execute(db);
 }
 
 async function hasWebhookFor(db: Executor, event: string): Promise<boolean> {
   const { rows } = await sql<{ found: boolean }>`
-    select exists (select 1 from webhooks where active and (events ? ${event} or events ? '*')) as found`.execute(db);
+    select ${webhookSubscribes(event)} as found`.execute(db);
   return rows[0]?.found === true;
 }
