@@ -10,6 +10,7 @@ export { createFallbackSegmenter } from './text/segmenter.js';
 export type { Segmenter } from './text/segmenter.js';
 export { detectLanguage } from './text/language.js';
 export { findSentences } from './techniques/sentences.js';
+export { AGENT_CONTEXT_TURNS } from './techniques/agent.js';
 export * from './types.js';
 export { score, spearman } from './eval/metrics.js';
 export type { Figures, LabelFigures } from './eval/metrics.js';

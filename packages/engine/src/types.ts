@@ -113,6 +113,12 @@ export type Role = 'customer' | 'agent';
 export interface Turn {
   role: Role;
   text: string;
+  /**
+   * This turn's analysis, when already made by the same analyser (a customer turn: `analyzeCustomer(text)`; an agent
+   * turn: `analyzeAgent(text, …)` with the conversation's context, see `AGENT_CONTEXT_TURNS`). The conversation analysis
+   * reuses it instead of analysing the text again, so re-analysing a growing conversation costs its new turns only.
+   */
+  analysis?: CustomerAnalysis | AgentAnalysis;
 }
 
 export interface Dialogue {

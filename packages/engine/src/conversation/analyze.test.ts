@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../analyzer.js';
+import { AGENT_CONTEXT_TURNS } from '../techniques/agent.js';
 import type { Dialogue } from '../types.js';
 
 const analyzer = createAnalyzer();
@@ -115,5 +116,76 @@ describe('custom scorecards', () => {
     });
     expect(custom.analyzeConversation(good).scorecard.total).toBe(100);
     expect(custom.analyzeConversation(bad).scorecard.total).toBe(0);
+  });
+});
+
+describe('reusing turns already analysed', () => {
+  const closedQuestions: Dialogue = {
+    id: 'closed',
+    turns: [
+      { role: 'customer', text: 'My parcel is late.' },
+      { role: 'agent', text: 'Did you order it last week? Is the address right? Was it paid?' },
+      { role: 'customer', text: 'Yes.' },
+      { role: 'agent', text: 'Did you get an email? Is it tracked?' },
+    ],
+  };
+  /** Each turn's analysis as a server stores it: analysed on arrival with the conversation so far, then saved as JSON. */
+  function stored(dialogue: Dialogue, engine = analyzer): Dialogue {
+    const turns = dialogue.turns.map((turn, i) => {
+      const before = dialogue.turns.slice(0, i);
+      const lastCustomer = before.findLast((t) => t.role === 'customer');
+      const analysis =
+        turn.role === 'customer'
+          ? engine.analyzeCustomer(turn.text)
+          : engine.analyzeAgent(turn.text, {
+              ...(lastCustomer ? { customer: lastCustomer.text } : {}),
+              previousAgentTurns: before
+                .filter((t) => t.role === 'agent')
+                .slice(-AGENT_CONTEXT_TURNS)
+                .map((t) => t.text),
+              ...(dialogue.customerName ? { customerName: dialogue.customerName } : {}),
+            });
+      return { ...turn, analysis: JSON.parse(JSON.stringify(analysis)) as typeof analysis };
+    });
+    return { ...dialogue, turns };
+  }
+
+  it('gives the same analysis as analysing every turn again', () => {
+    const agentRepeats: Dialogue = {
+      id: 'repeats',
+      turns: Array.from({ length: 30 }, (_, i) => ({
+        role: i % 2 === 0 ? ('customer' as const) : ('agent' as const),
+        text: i % 2 === 0 ? `第${i}次问了，还没好？` : '非常抱歉给您带来不便，我们正在加急处理。',
+      })),
+    };
+    for (const dialogue of [good, bad, closedQuestions, agentRepeats]) {
+      expect(analyzer.analyzeConversation(stored(dialogue))).toEqual(analyzer.analyzeConversation(dialogue));
+    }
+    expect(
+      analyzer
+        .analyzeConversation(closedQuestions)
+        .messages.flatMap((m) => m.agent?.techniques ?? [])
+        .map((t) => t.id),
+    ).toContain('closed_question_overuse');
+  });
+
+  it('uses the stored analysis instead of the text, and leaves the stored analysis as it was', () => {
+    const dialogue = stored(closedQuestions);
+    const [first, ...rest] = dialogue.turns;
+    if (!first?.analysis || !('emotion' in first.analysis)) throw new Error('expected a customer analysis');
+    const calm = { ...first.analysis, emotion: 'neutral' as const, intensity: 0, sentiment: 0.5 };
+    const result = analyzer.analyzeConversation({ ...dialogue, turns: [{ ...first, analysis: calm }, ...rest] });
+    expect(result.trajectory[0]).toMatchObject({ emotion: 'neutral', sentiment: 0.5 });
+    // The conversation adds closed-question overuse to the last agent turn, in its own copy only.
+    const ids = (turn: Dialogue['turns'][number] | undefined) =>
+      (turn?.analysis && 'techniques' in turn.analysis ? turn.analysis.techniques : []).map((t) => t.id);
+    expect(result.messages[3]?.agent?.techniques.map((t) => t.id)).toContain('closed_question_overuse');
+    expect(ids(dialogue.turns[3])).not.toContain('closed_question_overuse');
+  });
+
+  it('analyses a turn whose stored analysis is of the other role', () => {
+    const dialogue = stored(good);
+    const swapped = dialogue.turns.map((turn, i) => ({ ...turn, analysis: dialogue.turns[i % 2 === 0 ? i + 1 : i - 1]?.analysis }));
+    expect(analyzer.analyzeConversation({ ...dialogue, turns: swapped })).toEqual(analyzer.analyzeConversation(good));
   });
 });

@@ -78,8 +78,9 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
 
     turns.forEach((turn, index) => {
       const text = typeof turn.text === 'string' ? turn.text : '';
+      const known = turn.analysis;
       if (turn.role === 'customer') {
-        const analysis = analyzeCustomer(text);
+        const analysis = known && 'emotion' in known ? known : analyzeCustomer(text);
         messages.push({ index, role: 'customer', customer: analysis });
         trajectory.push({ index, emotion: analysis.emotion, intensity: analysis.intensity, sentiment: analysis.sentiment });
         for (const s of analysis.signals) {
@@ -100,7 +101,9 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
         ctx.customerAnalysis = lastCustomer.analysis;
       }
       if (dialogue.customerName) ctx.customerName = dialogue.customerName;
-      const analysis = agent.analyzePrepared(text, norm, ctx);
+      // A reused analysis gets its own list of techniques: the conversation may add one below.
+      const analysis =
+        known && 'techniques' in known ? { ...known, techniques: [...known.techniques] } : agent.analyzePrepared(text, norm, ctx);
       const closed = analysis.techniques.filter((t) => t.id === 'closed_question').length;
       const open = analysis.techniques.some((t) => t.id === 'open_question');
       closedRun = open ? 0 : closedRun + closed;

@@ -23,7 +23,8 @@ const ACT_RULES: readonly [kind: string, technique: string][] = [
 const NEGATION_REACH_ZH = 2;
 const NEGATION_REACH_EN = 7;
 const REPEATED_SENTENCE = 10;
-const RECENT_TURNS = 20;
+/** Earlier agent turns an agent turn's analysis looks at (pass at least these as `previousAgentTurns`). */
+export const AGENT_CONTEXT_TURNS = 20;
 /** Bounds the per-sentence context checks on pathological replies (hundreds of KB). */
 const MAX_SENTENCES = 500;
 const MAX_TERMS = 64;
@@ -286,7 +287,7 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
     }
 
     // Context: earlier agent turns (the most recent ones: a stock phrase repeats within a conversation's stretch).
-    const recent = ctx.previousAgent.slice(-RECENT_TURNS);
+    const recent = ctx.previousAgent.slice(-AGENT_CONTEXT_TURNS);
     if (recent.length > 0) {
       for (const x of sentences.slice(0, MAX_SENTENCES)) {
         let from = x.start;
