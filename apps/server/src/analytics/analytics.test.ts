@@ -119,6 +119,8 @@ describe.each(DATABASES)('analytics on %s', (database) => {
       empathy_score: empathy,
       satisfaction,
       risk: json(risk),
+      satisfaction_label: label,
+      turnaround,
       result: json({ satisfaction: { label, score: satisfaction }, turnaround }),
     });
     await db

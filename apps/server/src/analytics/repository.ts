@@ -58,7 +58,7 @@ export async function loadSeries(db: Executor, scope: AnalyticsScope): Promise<S
     select s.bucket,
       count(*) as conversations,
       count(ca.conversation_id) as analysed,
-      count(*) filter (where ca.result->'satisfaction'->>'label' = 'satisfied') as satisfied,
+      count(*) filter (where ca.satisfaction_label = 'satisfied') as satisfied,
       avg(ca.satisfaction) as satisfaction_mean,
       count(*) filter (where s.status = 'resolved' and s.resolved_at is not null) as resolved,
       count(*) filter (
@@ -169,9 +169,9 @@ export async function loadTechniqueUsage(db: Executor, scope: AnalyticsScope): P
 export async function loadTurnarounds(db: Executor, scope: AnalyticsScope): Promise<{ bin: number; count: number }[]> {
   const { rows } = await sql<Record<string, unknown>>`
     with s as (${scoped(scope)})
-    select least(greatest(floor((ca.result->>'turnaround')::float8 / 0.2), 0), 9)::int as bin, count(*) as count
+    select least(greatest(floor(ca.turnaround / 0.2), 0), 9)::int as bin, count(*) as count
     from s join conversation_analyses ca on ca.conversation_id = s.id
-    where jsonb_typeof(ca.result->'turnaround') = 'number'
+    where ca.turnaround is not null
     group by 1 order by 1`.execute(db);
   return rows.map((r) => ({ bin: Number(r.bin), count: Number(r.count) }));
 }

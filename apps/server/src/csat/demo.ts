@@ -1,5 +1,4 @@
 import type { Analyzer } from '@tongli/engine';
-import { sql } from 'kysely';
 import { json } from '../db/schema.js';
 import type { Executor } from '../repositories/jobs.js';
 import { createSecret, hashToken } from '../security/secrets.js';
@@ -31,7 +30,7 @@ export async function seedCsatDemo(trx: Executor, analyzer: Pick<Analyzer, 'anal
       'conversations.resolved_at',
       'inboxes.channel',
       'conversation_analyses.satisfaction',
-      sql<string | null>`conversation_analyses.result->>'lang'`.as('lang'),
+      'conversation_analyses.lang',
     ])
     .where('conversations.status', '=', 'resolved')
     .where('conversations.resolved_at', 'is not', null)

@@ -144,7 +144,13 @@ export interface ConversationAnalysesTable {
   empathy_score: number | null;
   satisfaction: number | null;
   risk: JsonDefault<string[]>;
+  /** The whole analysis, stored as json (see migration 0014); aggregates read the columns below. */
   result: Json<unknown>;
+  lang: string | null;
+  turnaround: number | null;
+  peak_emotion: string | null;
+  peak_sentiment: number | null;
+  satisfaction_label: string | null;
   analyzed_at: CreatedAt;
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
 import type { Insertable } from 'kysely';
 import {
   json,
@@ -15,6 +14,7 @@ import {
 import type { Deps } from '../deps.js';
 import { normalizeIdentity } from '../repositories/customers.js';
 import type { Executor } from '../repositories/jobs.js';
+import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, turnsOf, type MessageResult } from '../jobs/analysis-rows.js';
 import type { DemoCustomer, PlannedConversation } from './plan.js';
 import type { SeededOrganisation } from './seed.js';
 
@@ -187,53 +187,17 @@ function analyse(
   const { analyzer, version, lexiconHash } = deps.engine;
   const said = conversation.messages;
   if (said.length === 0) return;
+  const made = new Map<string, MessageResult>();
   said.forEach((message, i) => {
-    const before = said.slice(0, i);
-    let customer: CustomerAnalysis | undefined;
-    let agent: AgentAnalysis | undefined;
-    if (message.type === 'incoming') customer = analyzer.analyzeCustomer(message.body);
-    else {
-      const lastCustomer = before.findLast((m) => m.type === 'incoming');
-      agent = analyzer.analyzeAgent(message.body, {
-        ...(lastCustomer ? { customer: lastCustomer.body } : {}),
-        previousAgentTurns: before
-          .filter((m) => m.type === 'outgoing')
-          .slice(-5)
-          .map((m) => m.body),
-        customerName: conversation.customerName,
-      });
-    }
-    rows.messageAnalyses.push({
-      message_id: message.id,
-      conversation_id: conversation.id,
-      engine_version: version,
-      lexicon_hash: lexiconHash,
-      emotion: customer?.emotion ?? null,
-      intensity: customer?.intensity ?? null,
-      sentiment: customer?.sentiment ?? null,
-      empathy: agent?.empathyScore ?? null,
-      signals: json((customer?.signals ?? []).map((s) => s.id)),
-      result: json(customer ? { role: 'customer', customer } : { role: 'agent', agent }),
-    });
+    const result = analyzeSaid(analyzer, message, said.slice(0, i), conversation.customerName);
+    made.set(message.id, result);
+    rows.messageAnalyses.push(messageAnalysisRow({ id: message.id, conversation_id: conversation.id }, result, { version, lexiconHash }));
   });
-  const turns: Turn[] = said.map((m) => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body }));
-  const whole = deps.engine.analyzeConversation(conversation.id, turns);
-  const last = whole.trajectory.at(-1);
-  rows.conversationAnalyses.push({
-    conversation_id: conversation.id,
-    engine_version: version,
-    lexicon_hash: lexiconHash,
-    last_emotion: last?.emotion ?? null,
-    last_intensity: last?.intensity ?? null,
-    empathy_score: whole.empathyScore,
-    satisfaction: whole.satisfaction.score,
-    risk: json(
-      Object.entries(whole.signals)
-        .filter(([, count]) => count > 0)
-        .map(([signal]) => signal),
-    ),
-    result: json(whole),
-  });
+  const whole = deps.engine.analyzeConversation(
+    conversation.id,
+    turnsOf(said, (m) => made.get(m.id)),
+  );
+  rows.conversationAnalyses.push(conversationAnalysisRow(conversation.id, whole, { version, lexiconHash }));
   if (conversation.resolved && said.some((m) => m.type === 'outgoing')) {
     rows.evaluations.push({
       conversation_id: conversation.id,

@@ -1,8 +1,8 @@
-import type { AgentAnalysis, CustomerAnalysis, Turn } from '@tongli/engine';
 import { sql, type Insertable } from 'kysely';
-import { json, type ConversationAnalysesTable, type MessageAnalysesTable } from '../db/schema.js';
+import type { ConversationAnalysesTable, MessageAnalysesTable } from '../db/schema.js';
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
+import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -21,6 +21,8 @@ interface HistoryRow {
   type: string;
   body: string;
   seq: number;
+  /** The message's stored analysis when this engine and lexicon made it (reused, not recomputed). */
+  analysis: MessageResult | null;
 }
 
 /** Analyses one message (see `analyzeMessages`). */
@@ -31,13 +33,14 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
 /**
  * Analyses a batch of messages with a fixed number of queries (reads for the batch, one transaction of multi-row
  * writes): each message with its context (the customer's message it answers, earlier agent turns); each conversation
- * whose latest message is in the batch gets its conversation analysis refreshed once. Emits `message.analyzed` and
- * alerts. Idempotent, so a batch re-run after a crash is harmless.
+ * whose latest message is in the batch gets its conversation analysis refreshed once, reusing the stored analyses of
+ * its earlier messages. Emits `message.analyzed` and alerts. Idempotent, so a batch re-run after a crash is harmless.
  */
 export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
   const db = deps.db.kysely;
   if (messageIds.length === 0) return;
-  const messages = (await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()).filter(
+  // In conversation order, so a conversation's refresh finds its earlier messages of this batch already analysed.
+  const messages = (await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).orderBy('seq').execute()).filter(
     (m) => m.type === 'incoming' || m.type === 'outgoing',
   );
   if (messages.length === 0) return;
@@ -51,12 +54,14 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   );
   // The most recent turns of each conversation, oldest first; older context is fetched per message when needed.
   // One index range per conversation (LATERAL … LIMIT), so a long conversation costs its window, not its history.
+  const { analyzer, version, lexiconHash } = deps.engine;
   const recent = await sql<HistoryRow>`
-    select m.id, m.conversation_id, m.type, m.body, m.seq from conversations c
+    select m.id, m.conversation_id, m.type, m.body, m.seq, a.result as analysis from conversations c
     cross join lateral (
       select id, conversation_id, type, body, seq from messages
       where conversation_id = c.id and type in ('incoming', 'outgoing') order by seq desc limit ${MAX_TURNS}
     ) m
+    left join message_analyses a on a.message_id = m.id and a.engine_version = ${version} and a.lexicon_hash = ${lexiconHash}
     where c.id in (${sql.join(conversationIds)}) order by m.conversation_id, m.seq`.execute(db);
   const histories = new Map<string, HistoryRow[]>();
   for (const row of recent.rows) {
@@ -65,9 +70,10 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     histories.set(row.conversation_id, list);
   }
 
-  const { analyzer } = deps.engine;
-  const version = deps.engine.version;
-  const hash = deps.engine.lexiconHash;
+  const stamp = { version, lexiconHash };
+  const made = new Map<string, MessageResult>();
+  const known = (m: { id: string }): MessageResult | undefined => made.get(m.id) ?? stored.get(m.id);
+  const stored = new Map(recent.rows.flatMap((row) => (row.analysis ? [[row.id, row.analysis] as const] : [])));
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
@@ -89,7 +95,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       history = (
         await db
           .selectFrom('messages')
-          .select(['id', 'conversation_id', 'type', 'body', 'seq'])
+          .select(['id', 'conversation_id', 'type', 'body', 'seq', sql<null>`null`.as('analysis')])
           .where('conversation_id', '=', conversation.id)
           .where('type', 'in', ['incoming', 'outgoing'])
           .where('seq', '<=', message.seq)
@@ -99,35 +105,13 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       ).reverse();
     }
     const upTo = history.filter((m) => m.seq <= message.seq);
-    const before = upTo.slice(0, -1);
-    let customerResult: CustomerAnalysis | undefined;
-    let agentResult: AgentAnalysis | undefined;
-    if (message.type === 'incoming') {
-      customerResult = analyzer.analyzeCustomer(message.body);
-    } else {
-      const lastCustomer = before.findLast((m) => m.type === 'incoming');
-      const name = names.get(conversation.customer_id);
-      agentResult = analyzer.analyzeAgent(message.body, {
-        ...(lastCustomer ? { customer: lastCustomer.body } : {}),
-        previousAgentTurns: before
-          .filter((m) => m.type === 'outgoing')
-          .slice(-5)
-          .map((m) => m.body),
-        ...(name ? { customerName: name } : {}),
-      });
-    }
-    const whole = isLatest
-      ? deps.engine.analyzeConversation(
-          conversation.id,
-          upTo.map((m): Turn => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body })),
-        )
-      : undefined;
+    const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), names.get(conversation.customer_id));
+    made.set(message.id, result);
+    const customerResult = result.role === 'customer' ? result.customer : undefined;
+    const agentResult = result.role === 'agent' ? result.agent : undefined;
+    const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known)) : undefined;
     const last = whole?.trajectory.at(-1);
-    const risk = whole
-      ? Object.entries(whole.signals)
-          .filter(([, count]) => count > 0)
-          .map(([id]) => id)
-      : [];
+    const risk = whole ? riskOf(whole) : [];
     const alerts: Alert[] = [];
     for (const signal of customerResult?.signals ?? []) {
       if (ALERT_SIGNALS.has(signal.id)) {
@@ -142,33 +126,10 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     if (customerResult && whole && isAngerRising(whole.trajectory.slice(-ANGER_RUN))) {
       alerts.push({ kind: 'anger_rising', severity: 'warning', messageId: message.id, conversationId: conversation.id });
     }
-    const result = customerResult ? { role: 'customer', customer: customerResult } : { role: 'agent', agent: agentResult };
-    messageRows.push({
-      message_id: message.id,
-      conversation_id: conversation.id,
-      engine_version: version,
-      lexicon_hash: hash,
-      emotion: customerResult?.emotion ?? null,
-      intensity: customerResult?.intensity ?? null,
-      sentiment: customerResult?.sentiment ?? null,
-      empathy: agentResult?.empathyScore ?? null,
-      signals: json((customerResult?.signals ?? []).map((signal) => signal.id)),
-      result: json(result),
-    });
+    messageRows.push(messageAnalysisRow(message, result, stamp));
     let summary: unknown = null;
     if (whole) {
-      conversationRows.push({
-        conversation_id: conversation.id,
-        engine_version: version,
-        lexicon_hash: hash,
-        last_emotion: last?.emotion ?? null,
-        last_intensity: last?.intensity ?? null,
-        empathy_score: whole.empathyScore,
-        satisfaction: whole.satisfaction.score,
-        risk: json(risk),
-        // Each message's analysis is stored with the message; repeating them here doubled what every refresh writes.
-        result: json({ ...whole, messages: undefined }),
-      });
+      conversationRows.push(conversationAnalysisRow(conversation.id, whole, stamp));
       summary = {
         lastEmotion: last?.emotion,
         lastIntensity: last?.intensity,
@@ -222,7 +183,12 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
             last_intensity: eb.ref('excluded.last_intensity'),
             empathy_score: eb.ref('excluded.empathy_score'),
             satisfaction: eb.ref('excluded.satisfaction'),
+            satisfaction_label: eb.ref('excluded.satisfaction_label'),
             risk: eb.ref('excluded.risk'),
+            lang: eb.ref('excluded.lang'),
+            turnaround: eb.ref('excluded.turnaround'),
+            peak_emotion: eb.ref('excluded.peak_emotion'),
+            peak_sentiment: eb.ref('excluded.peak_sentiment'),
             result: eb.ref('excluded.result'),
             analyzed_at: sql<Date>`now()`,
           })),

@@ -371,6 +371,8 @@ describe.each(DATABASES)('metrics on %s', (database) => {
             last_emotion: f.analysis.lastEmotion,
             empathy_score: f.analysis.empathy,
             risk: json(f.analysis.risk),
+            peak_sentiment: f.analysis.peak,
+            turnaround: f.analysis.turnaround,
             result: json({ peak: { sentiment: f.analysis.peak }, turnaround: f.analysis.turnaround }),
           })
           .execute();

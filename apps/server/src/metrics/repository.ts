@@ -101,8 +101,6 @@ function facts(scope: MetricsScope): RawBuilder<unknown> {
  * const sums = await loadMetricSums(db, { from, to, timeZone: 'Asia/Shanghai', groupBy: 'agent', teamIds: 'all' });
  */
 export async function loadMetricSums(db: Executor, scope: MetricsScope): Promise<MetricSums[]> {
-  const peak = sql`case when jsonb_typeof(ca.result->'peak'->'sentiment') = 'number' then (ca.result->'peak'->>'sentiment')::float8 end`;
-  const turnaround = sql`case when jsonb_typeof(ca.result->'turnaround') = 'number' then (ca.result->>'turnaround')::float8 end`;
   const firstResponse = sql`extract(epoch from (f.first_response_at - f.created_at))`;
   const handle = sql`case when f.is_resolved then extract(epoch from (f.resolved_at - f.created_at)) end`;
   const { rows } = await sql<Record<string, unknown>>`
@@ -119,8 +117,8 @@ export async function loadMetricSums(db: Executor, scope: MetricsScope): Promise
       percentile_cont(0.9) within group (order by ${handle}) as handle_p90_s,
       coalesce(sum(ca.empathy_score), 0) as empathy_sum,
       count(ca.empathy_score) as empathy_n,
-      count(*) filter (where ${peak} < 0) as turnaround_eligible,
-      count(*) filter (where ${peak} < 0 and ${turnaround} > 0) as turned_around,
+      count(*) filter (where ca.peak_sentiment < 0) as turnaround_eligible,
+      count(*) filter (where ca.peak_sentiment < 0 and ca.turnaround > 0) as turned_around,
       count(*) filter (where ca.risk ?| array[${sql.join(ABUSE_SIGNALS.map((s) => sql`${s}`))}]::text[]) as abusive
     from f
       left join conversation_analyses ca on ca.conversation_id = f.id

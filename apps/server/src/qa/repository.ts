@@ -48,7 +48,7 @@ export async function listEvaluations(db: Executor, filter: EvaluationFilter): P
           .where((eb) =>
             eb.or([
               eb('conversation_analyses.last_emotion', '=', emotion),
-              eb(sql`conversation_analyses.result->'peak'->>'emotion'`, '=', emotion),
+              eb('conversation_analyses.peak_emotion', '=', emotion),
             ]),
           ),
       ),

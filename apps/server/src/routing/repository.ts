@@ -153,12 +153,10 @@ export async function loadStaff(db: Executor, now: Date, filter: { userIds?: rea
     from users u
     left join agent_routing ar on ar.user_id = u.id
     left join (
-      select c.assignee_id, avg((ca.result->>'turnaround')::float8) as mean, sum((ca.result->>'turnaround')::float8) as total, count(*) as n
+      select c.assignee_id, avg(ca.turnaround) as mean, sum(ca.turnaround) as total, count(*) as n
       from conversations c join conversation_analyses ca on ca.conversation_id = c.id
       where c.status = 'resolved' and c.assignee_id is not null and c.resolved_at >= ${since}
-        and jsonb_typeof(ca.result->'turnaround') = 'number'
-        and jsonb_typeof(ca.result->'peak'->'sentiment') = 'number'
-        and (ca.result->'peak'->>'sentiment')::float8 <= ${UPSET_SENTIMENT}
+        and ca.turnaround is not null and ca.peak_sentiment <= ${UPSET_SENTIMENT}
       group by c.assignee_id
     ) t on t.assignee_id = u.id
     where u.disabled_at is null and u.role in ('agent', 'supervisor')
@@ -344,7 +342,7 @@ export async function loadStoredCase(
 ): Promise<{ emotion: string | null; intensity: number | null; risk: string[]; lang: string | null } | undefined> {
   const row = await db
     .selectFrom('conversation_analyses')
-    .select(['last_emotion', 'last_intensity', 'risk', sql<string | null>`result->>'lang'`.as('lang')])
+    .select(['last_emotion', 'last_intensity', 'risk', 'lang'])
     .where('conversation_id', '=', conversationId)
     .executeTakeFirst();
   return row ? { emotion: row.last_emotion, intensity: row.last_intensity, risk: row.risk, lang: row.lang } : undefined;

@@ -95,6 +95,9 @@ describe.each(DATABASES)('routing on %s', (database) => {
         conversation_id: conversation.id,
         engine_version: 'test',
         lexicon_hash: 'test',
+        turnaround,
+        peak_emotion: 'anger',
+        peak_sentiment: -0.8,
         result: json({ turnaround, peak: { emotion: 'anger', intensity: 0.8, sentiment: -0.8 } }),
       })
       .execute();
