@@ -56,12 +56,15 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   // One index range per conversation (LATERAL … LIMIT), so a long conversation costs its window, not its history.
   const { analyzer, version, lexiconHash } = deps.engine;
   const recent = await sql<HistoryRow>`
-    select m.id, m.conversation_id, m.type, m.body, m.seq, a.result as analysis from conversations c
+    select m.id, m.conversation_id, m.type, m.body, m.seq, (
+      -- By key only: with the version in the condition, the planner scanned the version index (every row matches).
+      select case when a.engine_version = ${version} and a.lexicon_hash = ${lexiconHash} then a.result end
+      from message_analyses a where a.message_id = m.id
+    ) as analysis from conversations c
     cross join lateral (
       select id, conversation_id, type, body, seq from messages
       where conversation_id = c.id and type in ('incoming', 'outgoing') order by seq desc limit ${MAX_TURNS}
     ) m
-    left join message_analyses a on a.message_id = m.id and a.engine_version = ${version} and a.lexicon_hash = ${lexiconHash}
     where c.id in (${sql.join(conversationIds)}) order by m.conversation_id, m.seq`.execute(db);
   const histories = new Map<string, HistoryRow[]>();
   for (const row of recent.rows) {
