@@ -8,12 +8,16 @@ export interface SpeedFigures {
   customerMsgsPerSecRules: number;
   agentMsgsPerSec: number;
   conversationMsgsPerSec: number;
+  /** Refreshing a conversation's analysis as its `turns`-th message arrives: every turn analysed again, or the earlier turns' stored analyses reused. */
+  conversationRefreshMs: { turns: number; full: number; reused: number };
   coachLatencyMs: { p50: number; p95: number; p99: number; max: number };
   coachDraftChars: number;
   peakRssMB: number;
   messageChars: number;
   node: string;
 }
+
+const REFRESH_TURNS = 50;
 
 function timeIt(n: number, fn: (i: number) => void): number {
   const start = process.hrtime.bigint();
@@ -56,6 +60,25 @@ export function measureSpeed(size = 20000): SpeedFigures {
     })),
   }));
   const d = timeIt(dialogues.length, (i) => analyzer.analyzeConversation(dialogues[i] ?? { id: '', turns: [] }));
+  const long = {
+    id: 'long',
+    turns: Array.from({ length: REFRESH_TURNS }, (_, t) => ({
+      role: t % 2 === 0 ? ('customer' as const) : ('agent' as const),
+      text: (t % 2 === 0 ? customer : agent)[t] ?? '',
+    })),
+  };
+  // What a server has stored for the earlier turns: their analyses, as JSON; the newest turn is still to analyse.
+  const analysed = analyzer.analyzeConversation(long).messages;
+  const stored = {
+    ...long,
+    turns: long.turns.map((turn, t) => {
+      const own = t < REFRESH_TURNS - 1 ? (analysed[t]?.customer ?? analysed[t]?.agent) : undefined;
+      return own ? { ...turn, analysis: JSON.parse(JSON.stringify(own)) as typeof own } : turn;
+    }),
+  };
+  const refreshes = 200;
+  const full = timeIt(refreshes, () => analyzer.analyzeConversation(long));
+  const reused = timeIt(refreshes, () => analyzer.analyzeConversation(stored));
 
   let draft = '';
   while (draft.length < 300) draft += `${generateMessage('agent', random)}。`;
@@ -72,6 +95,11 @@ export function measureSpeed(size = 20000): SpeedFigures {
     customerMsgsPerSecRules: Math.round(size / cr),
     agentMsgsPerSec: Math.round(size / a),
     conversationMsgsPerSec: Math.round((dialogues.length * 10) / d),
+    conversationRefreshMs: {
+      turns: REFRESH_TURNS,
+      full: Math.round((full / refreshes) * 1e5) / 100,
+      reused: Math.round((reused / refreshes) * 1e5) / 100,
+    },
     coachLatencyMs: {
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),
