@@ -196,6 +196,7 @@ function analyse(
   const whole = deps.engine.analyzeConversation(
     conversation.id,
     turnsOf(said, (m) => made.get(m.id)),
+    conversation.customerName,
   );
   rows.conversationAnalyses.push(conversationAnalysisRow(conversation.id, whole, { version, lexiconHash }));
   if (conversation.resolved && said.some((m) => m.type === 'outgoing')) {

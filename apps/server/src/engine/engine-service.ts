@@ -44,7 +44,8 @@ export interface EngineService {
   applyScorecard(scorecard: ScorecardDefinition | undefined): void;
   /** Rebuilds the analyser with the given parts; a part left out keeps its current value. Throws (and keeps the old analyser) on invalid input. */
   configure(parts: { guidelines?: Guidelines | undefined; scorecard?: ScorecardDefinition | undefined }): void;
-  analyzeConversation(id: string, turns: Turn[]): ReturnType<Analyzer['analyzeConversation']>;
+  /** With the customer's name, replies that use it count as personalised (as each reply's own analysis does). */
+  analyzeConversation(id: string, turns: Turn[], customerName?: string | null): ReturnType<Analyzer['analyzeConversation']>;
 }
 
 /**
@@ -100,6 +101,7 @@ export function createEngineService(
     applyGuidelines: (guidelines) => configure({ guidelines }),
     applyScorecard: (scorecard) => configure({ scorecard }),
     configure,
-    analyzeConversation: (id, turns) => analyzer.analyzeConversation({ id, turns }),
+    analyzeConversation: (id, turns, customerName) =>
+      analyzer.analyzeConversation({ id, turns, ...(customerName ? { customerName } : {}) }),
   };
 }

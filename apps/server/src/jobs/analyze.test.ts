@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
+import type { Deps } from '../deps.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
 import { analyzeMessages } from './analyze.js';
 
@@ -48,61 +49,56 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     }
   });
 
-  it('refreshes a conversation from its stored message analyses, and re-analyses those another engine made', async () => {
+  it('refreshes a conversation reusing the analyses it made of the earlier turns, not those of another analyser', async () => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {
       inboxId,
       customer: { identities: [{ kind: 'external', value: randomUUID() }] },
     });
     const post = async (type: 'incoming' | 'outgoing', body: string) =>
+      (await postMessage(t.deps, { conversationId: conversation.id, type, senderType: type === 'incoming' ? 'customer' : 'agent', body }))
+        .message.id;
+    // The platform's engine, counting the turns each refresh is handed already analysed.
+    const engine = t.deps.engine;
+    const reused: number[] = [];
+    const counting = (lexiconHash: string): Deps['engine'] => ({
+      ...engine,
+      analyzer: engine.analyzer,
+      lexiconHash,
+      analyzeConversation: (id, turns, name) => {
+        reused.push(turns.filter((turn) => turn.analysis).length);
+        return engine.analyzeConversation(id, turns, name);
+      },
+    });
+    const deps = { ...t.deps, engine: counting(engine.lexiconHash) };
+    await analyzeMessages(deps, [await post('incoming', '你们的客服态度太差了，我要投诉！')]);
+    await analyzeMessages(deps, [await post('outgoing', '非常抱歉让您久等了，我马上帮您查询。')]);
+    const third = await post('incoming', '好的，谢谢');
+    await analyzeMessages(deps, [third]);
+    // Every turn is analysed once: the refresh takes the newest turn's analysis from this batch, the others from before.
+    expect(reused).toEqual([1, 2, 3]);
+    const whole = async () =>
       (
-        await postMessage(t.deps, {
-          conversationId: conversation.id,
-          type,
-          senderType: type === 'incoming' ? 'customer' : 'agent',
-          body,
-        })
-      ).message.id;
-    const first = await post('incoming', '你们的客服态度太差了，我要投诉！');
-    const reply = await post('outgoing', '非常抱歉让您久等了，我马上帮您查询。');
-    await analyzeMessages(t.deps, [first, reply]);
-    const db = t.deps.db.kysely;
-    const stored = await db.selectFrom('message_analyses').select('result').where('message_id', '=', first).executeTakeFirstOrThrow();
-    const angry = stored.result as { role: 'customer'; customer: { emotion: string; intensity: number; sentiment: number } };
-    const upset = t.deps.engine.analyzer.analyzeCustomer('你们的客服态度太差了，我要投诉！').emotion;
-    expect(angry.customer.emotion).toBe(upset);
-    expect(upset).not.toBe('neutral');
-    // Stand-in for an analysis made earlier: the refresh must take the stored one, not analyse the text again.
-    const calm = { ...angry, customer: { ...angry.customer, emotion: 'neutral', intensity: 0, sentiment: 0.25 } };
-    await db
-      .updateTable('message_analyses')
-      .set({ result: JSON.stringify(calm) })
-      .where('message_id', '=', first)
-      .execute();
-    await analyzeMessages(t.deps, [await post('incoming', '好的，谢谢')]);
-    const trajectory = async () =>
-      (
-        (
-          await db
-            .selectFrom('conversation_analyses')
-            .select('result')
-            .where('conversation_id', '=', conversation.id)
-            .executeTakeFirstOrThrow()
-        ).result as { trajectory: { emotion: string; sentiment: number }[] }
-      ).trajectory;
-    expect((await trajectory())[0]).toMatchObject({ emotion: 'neutral', sentiment: 0.25 });
+        await t.deps.db.kysely
+          .selectFrom('conversation_analyses')
+          .selectAll()
+          .where('conversation_id', '=', conversation.id)
+          .executeTakeFirstOrThrow()
+      ).result;
+    const incremental = await whole();
 
-    // Made by another engine version: analysed again from the text.
-    await db.updateTable('message_analyses').set({ engine_version: '0.0.0-old' }).where('message_id', '=', first).execute();
-    await analyzeMessages(t.deps, [await post('incoming', '好的')]);
-    expect((await trajectory())[0]).toMatchObject({ emotion: upset });
-    const row = await db
+    // Another analyser (a guidelines change gives a new lexicon hash) analyses every turn again, to the same result.
+    await analyzeMessages({ ...t.deps, engine: counting('another-hash') }, [third]);
+    expect(reused.at(-1)).toBe(1);
+    expect(await whole()).toEqual(incremental);
+    const row = await t.deps.db.kysely
       .selectFrom('conversation_analyses')
       .select(['lang', 'turnaround', 'peak_emotion', 'peak_sentiment', 'satisfaction_label'])
       .where('conversation_id', '=', conversation.id)
       .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ lang: 'zh', peak_emotion: upset, satisfaction_label: expect.any(String) as unknown });
-    expect(row.peak_sentiment).toBeLessThan(0);
+    const upset = engine.analyzer.analyzeCustomer('你们的客服态度太差了，我要投诉！');
+    expect(row).toMatchObject({ lang: 'zh', peak_emotion: upset.emotion, satisfaction_label: expect.any(String) as unknown });
+    expect(row.peak_sentiment).toBeCloseTo(upset.sentiment, 5);
     expect(row.turnaround).toBeGreaterThan(0);
   });
 });

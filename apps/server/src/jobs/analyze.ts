@@ -3,6 +3,7 @@ import type { ConversationAnalysesTable, MessageAnalysesTable } from '../db/sche
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
+import { createRecentAnalyses, type RecentAnalyses } from './recent-analyses.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -21,8 +22,17 @@ interface HistoryRow {
   type: string;
   body: string;
   seq: number;
-  /** The message's stored analysis when this engine and lexicon made it (reused, not recomputed). */
-  analysis: MessageResult | null;
+}
+
+const caches = new WeakMap<object, RecentAnalyses>();
+/** One cache per engine service (each test platform has its own). */
+function recentAnalyses(engine: object): RecentAnalyses {
+  let cache = caches.get(engine);
+  if (!cache) {
+    cache = createRecentAnalyses();
+    caches.set(engine, cache);
+  }
+  return cache;
 }
 
 /** Analyses one message (see `analyzeMessages`). */
@@ -33,8 +43,8 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
 /**
  * Analyses a batch of messages with a fixed number of queries (reads for the batch, one transaction of multi-row
  * writes): each message with its context (the customer's message it answers, earlier agent turns); each conversation
- * whose latest message is in the batch gets its conversation analysis refreshed once, reusing the stored analyses of
- * its earlier messages. Emits `message.analyzed` and alerts. Idempotent, so a batch re-run after a crash is harmless.
+ * whose latest message is in the batch gets its conversation analysis refreshed once, reusing the analyses of its
+ * earlier messages this process made recently (`createRecentAnalyses`). Emits `message.analyzed` and alerts. Idempotent, so a batch re-run after a crash is harmless.
  */
 export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
   const db = deps.db.kysely;
@@ -56,11 +66,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   // One index range per conversation (LATERAL … LIMIT), so a long conversation costs its window, not its history.
   const { analyzer, version, lexiconHash } = deps.engine;
   const recent = await sql<HistoryRow>`
-    select m.id, m.conversation_id, m.type, m.body, m.seq, (
-      -- By key only: with the version in the condition, the planner scanned the version index (every row matches).
-      select case when a.engine_version = ${version} and a.lexicon_hash = ${lexiconHash} then a.result end
-      from message_analyses a where a.message_id = m.id
-    ) as analysis from conversations c
+    select m.id, m.conversation_id, m.type, m.body, m.seq from conversations c
     cross join lateral (
       select id, conversation_id, type, body, seq from messages
       where conversation_id = c.id and type in ('incoming', 'outgoing') order by seq desc limit ${MAX_TURNS}
@@ -74,9 +80,9 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   }
 
   const stamp = { version, lexiconHash };
-  const made = new Map<string, MessageResult>();
-  const known = (m: { id: string }): MessageResult | undefined => made.get(m.id) ?? stored.get(m.id);
-  const stored = new Map(recent.rows.flatMap((row) => (row.analysis ? [[row.id, row.analysis] as const] : [])));
+  const made = recentAnalyses(deps.engine);
+  const madeBy = `${version}:${lexiconHash}`;
+  const known = (m: { id: string }): MessageResult | undefined => made.get(madeBy, m.id);
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
@@ -98,7 +104,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       history = (
         await db
           .selectFrom('messages')
-          .select(['id', 'conversation_id', 'type', 'body', 'seq', sql<null>`null`.as('analysis')])
+          .select(['id', 'conversation_id', 'type', 'body', 'seq'])
           .where('conversation_id', '=', conversation.id)
           .where('type', 'in', ['incoming', 'outgoing'])
           .where('seq', '<=', message.seq)
@@ -108,11 +114,12 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
       ).reverse();
     }
     const upTo = history.filter((m) => m.seq <= message.seq);
-    const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), names.get(conversation.customer_id));
-    made.set(message.id, result);
+    const name = names.get(conversation.customer_id);
+    const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), name);
+    made.set(madeBy, message.id, result);
     const customerResult = result.role === 'customer' ? result.customer : undefined;
     const agentResult = result.role === 'agent' ? result.agent : undefined;
-    const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known)) : undefined;
+    const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known), name) : undefined;
     const last = whole?.trajectory.at(-1);
     const risk = whole ? riskOf(whole) : [];
     const alerts: Alert[] = [];

@@ -17,7 +17,8 @@ export async function evaluateConversation(deps: Deps, conversationId: string): 
     .execute();
   if (!messages.some((m) => m.type === 'outgoing')) return;
   const turns: Turn[] = messages.map((m) => ({ role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body }));
-  const analysis = deps.engine.analyzeConversation(conversationId, turns);
+  const customer = await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst();
+  const analysis = deps.engine.analyzeConversation(conversationId, turns, customer?.name);
   // The agent evaluated is the one who wrote most replies.
   const counts = new Map<string, number>();
   for (const m of messages) if (m.type === 'outgoing' && m.sender_id) counts.set(m.sender_id, (counts.get(m.sender_id) ?? 0) + 1);
