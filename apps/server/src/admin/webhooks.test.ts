@@ -166,4 +166,44 @@ describe.each(DATABASES)('webhooks API on %s', (database) => {
       await receiver.close();
     }
   });
+
+  it('keeps webhooks off private networks unless the deployment allows them', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      // Created while this deployment allows private receivers (TONGLI_WEBHOOKS_ALLOW_PRIVATE=true)…
+      const created = await t.request('/api/webhooks', {
+        method: 'POST',
+        headers: admin.headers,
+        body: { url: receiver.url, events: ['*'] },
+      });
+      expect(created.status).toBe(201);
+      const hook = (await created.json()) as { id: string };
+      t.deps.config.webhooksAllowPrivate = false;
+      // …then refused: new targets at creation, the existing one at delivery, with the reason on the delivery.
+      for (const url of [
+        'http://127.0.0.1:9/hook',
+        'http://localhost/hook',
+        'http://[::1]/hook',
+        'http://169.254.169.254/latest/meta-data',
+      ]) {
+        const refused = await t.request('/api/webhooks', { method: 'POST', headers: admin.headers, body: { url, events: ['*'] } });
+        expect([url, refused.status]).toEqual([url, 400]);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('private_address');
+      }
+      const moved = await t.request(`/api/webhooks/${hook.id}`, {
+        method: 'PATCH',
+        headers: admin.headers,
+        body: { url: 'http://10.0.0.7/hook' },
+      });
+      expect(moved.status).toBe(400);
+      await openConversation('有人吗');
+      await t.runner.drain();
+      expect(receiver.received).toHaveLength(0);
+      const [delivery] = await deliveries(hook.id);
+      expect(delivery?.error).toMatch(/127\.0\.0\.1.*private address/);
+    } finally {
+      t.deps.config.webhooksAllowPrivate = true;
+      await receiver.close();
+    }
+  });
 });

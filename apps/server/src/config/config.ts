@@ -28,6 +28,8 @@ const ConfigSchema = z.object({
   smtpOutUrl: z.string().optional(),
   mailFrom: z.string().default('support@tongli.local'),
   workers: z.coerce.number().int().min(0).max(64).default(1),
+  /** Let webhooks post to loopback and private networks (an on-premises receiver); off, they reach public addresses only. */
+  webhooksAllowPrivate: flag(false),
   demo: flag(true),
   /** The organisation's IANA time zone: metrics days and weekly reports follow it (TONGLI_TIME_ZONE). */
   timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -62,6 +64,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   TONGLI_SMTP_OUT: 'smtpOutUrl',
   TONGLI_MAIL_FROM: 'mailFrom',
   TONGLI_WORKERS: 'workers',
+  TONGLI_WEBHOOKS_ALLOW_PRIVATE: 'webhooksAllowPrivate',
   TONGLI_DEMO: 'demo',
   TONGLI_TIME_ZONE: 'timeZone',
   TONGLI_MODELS: 'models',

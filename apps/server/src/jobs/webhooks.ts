@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { json } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { enqueueJob } from '../repositories/jobs.js';
+import { postOutbound } from '../security/outbound.js';
 
 export const WEBHOOK_EVENTS = [
   'conversation.created',
@@ -60,8 +61,7 @@ export async function deliverWebhook(deps: Deps, deliveryId: string, finalAttemp
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
+    status = await postOutbound(delivery.url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'tongli-webhooks/1',
@@ -70,11 +70,9 @@ export async function deliverWebhook(deps: Deps, deliveryId: string, finalAttemp
         'x-tongli-signature': signWebhook(delivery.secret, body, Math.floor(Date.now() / 1000)),
       },
       body,
-      signal: AbortSignal.timeout(10_000),
-      redirect: 'manual',
+      timeoutMs: 10_000,
+      allowPrivate: deps.config.webhooksAllowPrivate,
     });
-    status = response.status;
-    await response.body?.cancel();
     if (status < 200 || status >= 300) error = `HTTP ${status}`;
   } catch (caught) {
     error = (caught as Error).message;

@@ -53,6 +53,8 @@ export async function createTestPlatform(database: 'pglite' | 'postgres', option
     {},
     {
       dataDir: 'memory://',
+      // Test receivers listen on loopback.
+      webhooksAllowPrivate: true,
       ...(url ? { databaseUrl: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
     },
   );

@@ -1,8 +1,9 @@
 import type { Deps } from '../../deps.js';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import type { Principal } from '../../policies/policies.js';
 import { writeAudit } from '../../repositories/audit.js';
 import { enqueueJob } from '../../repositories/jobs.js';
+import { privateTarget } from '../../security/outbound.js';
 import { createSecret } from '../../security/secrets.js';
 import {
   deleteWebhookRow,
@@ -23,12 +24,19 @@ interface Actor {
 /** `*` subscribes to everything, so it absorbs any other event listed beside it. */
 const normalizeEvents = (events: string[]): string[] => (events.includes('*') ? ['*'] : [...new Set(events)].sort());
 
+/** A target that deliveries would refuse is refused now, where the admin sees why. */
+function checkTarget(deps: Deps, url: string | undefined): void {
+  const refused = url && !deps.config.webhooksAllowPrivate ? privateTarget(url) : undefined;
+  if (refused) throw badRequest('private_address', refused);
+}
+
 /** Registers a webhook with a generated signing secret, returned here once. */
 export async function createWebhookCommand(
   deps: Deps,
   actor: Actor,
   input: { url: string; events: string[] },
 ): Promise<{ webhook: WebhookRow; secret: string }> {
+  checkTarget(deps, input.url);
   const secret = createSecret('whsec_');
   const webhook = await deps.db.kysely.transaction().execute(async (trx) => {
     const row = await insertWebhook(trx, {
@@ -54,6 +62,7 @@ export async function updateWebhookCommand(
   id: string,
   input: { url?: string | undefined; events?: string[] | undefined; active?: boolean | undefined },
 ): Promise<WebhookRow> {
+  checkTarget(deps, input.url);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const row = await updateWebhookRow(trx, id, { ...input, events: input.events ? normalizeEvents(input.events) : undefined });
     if (!row) throw notFound('webhook');
