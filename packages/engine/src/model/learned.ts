@@ -6,7 +6,7 @@ import type { ConversationAnalysis, CustomerAnalysis, Dialogue, Emotion, Lang } 
 import { originalSpan } from '../text/normalize.js';
 import { createFeaturizer, MAX_FEATURES, type SparseVector } from './features.js';
 import { predictProba, topContribution, topContributions, type LinearModel } from './linear.js';
-import { FEATURE_SEED, featureKind, loadModels, type FeatureKind, type ModelSet, type ModelTask } from './models.js';
+import { FEATURE_SEED, featureKind, loadModels, readsContext, type FeatureKind, type ModelSet, type ModelTask } from './models.js';
 import {
   agentDense,
   agentDenseNames,
@@ -48,6 +48,8 @@ interface Featurized {
   x: SparseVector;
   dense: number[];
   lang: Lang;
+  /** Where the context's n-grams start in `text` (text + newline + context), for explanations. */
+  contextFrom?: number;
   text: string;
   ngrams: Map<number, [number, number]>;
 }
@@ -158,7 +160,8 @@ export function createLearnedLayer(deps: LearnedDeps) {
     return f;
   };
 
-  function featurize(task: ModelTask, row: TaskRow, buckets: number, explain: boolean): Featurized {
+  /** `withContext`: add the customer's message a reply answers as a second n-gram group (agent tasks whose model reads it). */
+  function featurize(task: ModelTask, row: TaskRow, buckets: number, explain: boolean, withContext = false): Featurized {
     const kind = featureKind(task);
     const ngrams = new Map<number, [number, number]>();
     const sink = explain ? (index: number, start: number, end: number) => void ngrams.set(index, [start, end]) : undefined;
@@ -175,7 +178,17 @@ export function createLearnedLayer(deps: LearnedDeps) {
       const customer = context.customer !== undefined ? deps.analyzeCustomer(context.customer) : undefined;
       const a = deps.agent.analyzeAgent(text, customer ? { ...context, customerAnalysis: customer } : context);
       const norm = deps.normalize(text).text;
-      return { x: f(norm, FEATURE_SEED, sink), dense: agentDense(deps.techniqueIds, a, customer), lang: a.lang, text: norm, ngrams };
+      // The customer's message the reply answers is a second n-gram group (what a reply does depends on
+      // what it answers: a question after a question is not a restatement).
+      const said = withContext && context.customer !== undefined ? deps.normalize(context.customer).text : '';
+      return {
+        x: f(norm, FEATURE_SEED, sink, said),
+        dense: agentDense(deps.techniqueIds, a, customer),
+        lang: a.lang,
+        text: said ? `${norm}\n${said}` : norm,
+        contextFrom: said ? norm.length + 1 : undefined,
+        ngrams,
+      };
     }
     const turns = row.turns ?? [];
     const c = deps.analyzeConversation({ id: row.id, turns });
@@ -188,7 +201,9 @@ export function createLearnedLayer(deps: LearnedDeps) {
     return topContributions(model, fz.x, fz.dense, label, 5).map(([index]) => {
       if (index >= model.buckets) return dense[index - model.buckets] ?? 'rule';
       const at = fz.ngrams.get(index);
-      return at ? fz.text.slice(at[0], at[1]) : `#${index}`;
+      if (!at) return `#${index}`;
+      const ngram = fz.text.slice(at[0], at[1]);
+      return fz.contextFrom !== undefined && at[0] >= fz.contextFrom ? `context:${ngram}` : ngram;
     });
   }
 
@@ -367,10 +382,12 @@ export function createLearnedLayer(deps: LearnedDeps) {
       const candidates = models.all.filter((m) => m.task === task);
       if (candidates.length === 0) return undefined;
       const buckets = candidates[0]?.buckets ?? DEFAULT_BUCKETS;
-      const fz = featurize(task, row, buckets, explain);
+      const withContext = candidates[0]?.meta.context === true;
+      const fz = featurize(task, row, buckets, explain, withContext);
       const model = models.pick(task, fz.lang);
       if (!model) return undefined;
-      const p = predictProba(model, model.buckets === buckets ? fz.x : featurize(task, row, model.buckets, explain).x, fz.dense);
+      const same = model.buckets === buckets && (model.meta.context === true) === withContext;
+      const p = predictProba(model, same ? fz.x : featurize(task, row, model.buckets, explain, model.meta.context === true).x, fz.dense);
       let best = 0;
       for (let c = 1; c < model.labels.length; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
       const probabilities: Record<string, number> = {};
@@ -384,8 +401,9 @@ export function createLearnedLayer(deps: LearnedDeps) {
       const labels = [...new Set(rows.map((r) => r.label))].sort();
       if (labels.length < 2)
         throw new Error(`tongli: training ${task} needs at least two different labels (found ${labels.join(', ') || 'none'})`);
+      const withContext = readsContext(task);
       const examples: Example[] = rows.map(({ row, label }) => {
-        const fz = featurize(task, row, buckets, false);
+        const fz = featurize(task, row, buckets, false, withContext);
         return { x: fz.x, dense: fz.dense, y: labels.indexOf(label) };
       });
       return trainLinear(examples, {
@@ -395,7 +413,12 @@ export function createLearnedLayer(deps: LearnedDeps) {
         dense: [...densePerKind[featureKind(task)]],
         epochs: options.epochs ?? 8,
         seed: options.seed ?? 1,
-        meta: { ...(options.langs ? { langs: options.langs } : {}), examples: rows.length, ...options.meta },
+        meta: {
+          ...(options.langs ? { langs: options.langs } : {}),
+          examples: rows.length,
+          ...(withContext ? { context: true } : {}),
+          ...options.meta,
+        },
       });
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../analyzer.js';
-import { createFeaturizer } from './features.js';
+import { CONTEXT_WEIGHT, createFeaturizer } from './features.js';
 import { parseModel, serializeModel, topContribution, topContributions } from './linear.js';
 
 const rules = createAnalyzer();
@@ -81,6 +81,47 @@ describe('the learned layer', () => {
       expect(Array.from(b.indices.subarray(0, b.length))).toEqual(Array.from(a.indices));
       expect(Array.from(b.values.subarray(0, b.length))).toEqual(Array.from(a.values));
     }
+  });
+
+  it('adds a reply’s context as a separate n-gram group of its own length', () => {
+    const f = createFeaturizer({ buckets: 1 << 16 });
+    const alone = f('sorry to hear that', 3);
+    const withContext = f('sorry to hear that', 3, undefined, 'sorry, my order is late');
+    // The text's own n-grams come first and are unchanged; the context's follow, in other buckets.
+    expect(Array.from(withContext.indices.subarray(0, alone.length))).toEqual(Array.from(alone.indices));
+    expect(Array.from(withContext.values.subarray(0, alone.length))).toEqual(Array.from(alone.values));
+    const context = Array.from(withContext.values.subarray(alone.length));
+    expect(context.length).toBeGreaterThan(0);
+    expect(Math.sqrt(context.reduce((s, v) => s + v * v, 0))).toBeCloseTo(CONTEXT_WEIGHT, 5);
+    expect(f('sorry to hear that', 3, undefined, '').length).toBe(alone.length);
+    // A sink hears context spans as if in text + newline + context.
+    const spans: string[] = [];
+    const text = 'ok';
+    const said = 'refund now';
+    f(text, 3, (_, start, end) => spans.push(`${text}\n${said}`.slice(start, end)), said);
+    expect(spans).toContain('refund');
+    expect(spans).toContain('ok');
+  });
+
+  it('reads the customer’s message only in models trained with it (explorations)', () => {
+    // The same reply is an exploration after one message and not after another: only context tells.
+    const replies = Array.from({ length: 12 }, (_, i) => [
+      { row: { id: `a${i}`, text: 'tell me more', context: `my order ${i} never came` }, label: '2' },
+      { row: { id: `b${i}`, text: 'tell me more', context: `thanks ${i}, that fixed it` }, label: '0' },
+    ]).flat();
+    const explorations = rules.train('empathy:explorations', replies, { seed: 3, buckets: 1 << 12 });
+    const strategy = rules.train('empathy:interpretations', replies, { seed: 3, buckets: 1 << 12 });
+    expect(explorations.meta.context).toBe(true);
+    expect(strategy.meta.context).toBeUndefined();
+    const reloaded = createAnalyzer({ models: [serializeModel(explorations)] });
+    const ask = (context: string) => reloaded.predict('empathy', { id: 'x', text: 'tell me more', context });
+    expect(ask('my order never came')).toMatchObject({ explorations: 2 });
+    expect(ask('thanks, that fixed it')).toMatchObject({ explorations: 0 });
+    expect(
+      (
+        reloaded.predict('empathy', { id: 'x', text: 'tell me more', context: 'my order never came' }, { explain: true })?.reasons ?? []
+      ).some((r) => r.startsWith('context:')),
+    ).toBe(true);
   });
 
   it('finds the strongest feature without sorting, as topContributions does', () => {

@@ -20,6 +20,18 @@ export function featureKind(task: ModelTask): FeatureKind {
   return task === 'satisfaction' ? 'dialogue' : 'customer';
 }
 
+/**
+ * Tasks whose model reads the customer's message a reply answers as a second n-gram group (stored as
+ * `meta.context` in the model). Chosen by 2×3-fold cross-validation of `tongli train` on train rows:
+ * EPITOME explorations .642 → .663; ESConv strategy .451 → .452, EPITOME interpretations .536 → .534
+ * and emotional reactions .676 → .673 (noise), so those stay on the reply alone
+ * (docs/adr/0004-learned-layer.md).
+ */
+const CONTEXT_TASKS: readonly ModelTask[] = ['empathy:explorations'];
+export function readsContext(task: ModelTask): boolean {
+  return CONTEXT_TASKS.includes(task);
+}
+
 /** Hash seed per task family, so the same n-gram lands in different buckets for different tasks. */
 export const FEATURE_SEED = 0x7a11;
 
