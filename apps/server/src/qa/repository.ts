@@ -46,10 +46,7 @@ export async function listEvaluations(db: Executor, filter: EvaluationFilter): P
           .select(sql<number>`1`.as('one'))
           .whereRef('conversation_analyses.conversation_id', '=', 'evaluations.conversation_id')
           .where((eb) =>
-            eb.or([
-              eb('conversation_analyses.last_emotion', '=', emotion),
-              eb('conversation_analyses.peak_emotion', '=', emotion),
-            ]),
+            eb.or([eb('conversation_analyses.last_emotion', '=', emotion), eb('conversation_analyses.peak_emotion', '=', emotion)]),
           ),
       ),
     );
