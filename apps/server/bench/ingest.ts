@@ -2,6 +2,8 @@
  * Ingest benchmark: a separate `tongli serve` process on PGlite and (with DATABASE_URL) PostgreSQL, loaded from this
  * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
  * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
+ * [--conversations 2000] [--replies] (every second message an agent's reply, as in a live chat: longer conversations
+ * with replies are where each message's conversation refresh costs most).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,11 +22,23 @@ import {
 } from '../src/testing/process.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '15' }, db: { type: 'string', default: 'both' }, json: { type: 'boolean' } },
+  options: {
+    seconds: { type: 'string', default: '15' },
+    db: { type: 'string', default: 'both' },
+    conversations: { type: 'string', default: '2000' },
+    replies: { type: 'boolean', default: false },
+    json: { type: 'boolean' },
+  },
 });
 const SECONDS = Number(values.seconds);
-const CONVERSATIONS = 2000;
+const CONVERSATIONS = Number(values.conversations);
 const PEER = fileURLToPath(new URL('./peer-server.ts', import.meta.url));
+const REPLIES = [
+  '非常抱歉让您久等了，我马上帮您查询物流，今天下午三点前给您回复。',
+  'I understand how frustrating this is. I have escalated the refund and will email you by Friday.',
+  '您说的情况我记下了：快递三天没有更新，对吗？',
+  'Thank you for your patience. Is there anything else I can help you with?',
+];
 const TEXTS = [
   '快递三天了还没到，到底怎么回事？',
   '我已经打了三次电话了，每次都让我等，太过分了！',
@@ -47,13 +61,15 @@ function loadMessages(origin: string, headers: Record<string, string>, path: (n:
         method: 'POST',
         setupRequest: (request) => {
           const n = ++sent;
+          // Conversation n % CONVERSATIONS gets its messages in rounds; with --replies, odd rounds are replies.
+          const reply = values.replies && Math.floor(n / CONVERSATIONS) % 2 === 1;
           return {
             ...request,
             path: path(n),
             headers,
             body: JSON.stringify({
-              type: 'incoming',
-              body: TEXTS[n % TEXTS.length],
+              type: reply ? 'outgoing' : 'incoming',
+              body: reply ? REPLIES[n % REPLIES.length] : TEXTS[n % TEXTS.length],
               idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
             }),
           };
@@ -178,5 +194,13 @@ for (const database of targets) {
   results.push({ ...tongli, floorPeer: peer, ackRatioToPeer: Number((tongli.acknowledgedPerSec / peer.acknowledgedPerSec).toFixed(2)) });
   if (!values.json) console.error(JSON.stringify(results.at(-1)));
 }
-const report = { date: new Date().toISOString().slice(0, 10), cores: cpus().length, node: process.version, seconds: SECONDS, results };
+const report = {
+  date: new Date().toISOString().slice(0, 10),
+  cores: cpus().length,
+  node: process.version,
+  seconds: SECONDS,
+  conversations: CONVERSATIONS,
+  replies: values.replies,
+  results,
+};
 console.log(JSON.stringify(report, null, values.json ? 0 : 2));

@@ -11,11 +11,14 @@ import type { EventBus } from './realtime/bus.js';
  * Runs inside `postMessage`'s transaction right after a new message is stored, so work a channel must do for it (e.g.
  * queue an email) commits or rolls back with the message. May return the message as updated.
  */
-export type MessageHook = (
+export type MessageHook = ((
   trx: Transaction<Database>,
   message: Message,
   conversation: { id: string; inbox_id: string; team_id: string | null; assignee_id: string | null },
-) => Promise<Message | void>;
+) => Promise<Message | void>) & {
+  /** The inbox channels the hook acts on; a reply elsewhere skips the hook's transaction and joins the group commit. */
+  channels?: readonly string[];
+};
 
 /** A raised supervisor alert (abuse, threat, self-harm, escalation threat, anger rising). */
 export interface Alert {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversation } from './conversations.js';
 import { postMessage } from './messages.js';
@@ -121,5 +122,39 @@ describe.each(DATABASES)('group commit of messages on %s', (database) => {
     const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.write(message(i))));
     expect(rows.map((row) => row?.body)).toEqual(Array.from({ length: 20 }, (_, i) => `第${i}条`));
     expect(statements).toBe(1);
+  });
+
+  it('stores replies in chat inboxes by the group commit; an email inbox’s reply still goes through its channel hook', async () => {
+    let statements = 0;
+    const counted = t.deps.db.kysely.withPlugin({
+      transformQuery: ({ node }) => {
+        statements++;
+        return node;
+      },
+      transformResult: ({ result }) => Promise.resolve(result),
+    });
+    const deps = { ...t.deps, db: { ...t.deps.db, kysely: counted } };
+    expect(deps.messageHooks?.length).toBeGreaterThan(0);
+    const chat = await open();
+    const reply = (conversationId: string, i: number) =>
+      postMessage(deps, { conversationId, type: 'outgoing', senderType: 'agent', body: `回复${i}` });
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => reply(chat, i)));
+    // One channel lookup per reply and one insert for all; the hooks' transaction would take several statements each.
+    expect(statements).toBeLessThanOrEqual(12);
+    expect(replies.map((r) => r.message.email_message_id)).toEqual(Array.from({ length: 10 }, () => null));
+
+    const emailInbox = await t.inbox('email');
+    const mail = (
+      await createConversation(t.deps, { inboxId: emailInbox, customer: { identities: [{ kind: 'email', value: 'li@example.com' }] } })
+    ).id;
+    const sent = await reply(mail, 99);
+    expect(sent.message.email_message_id).toMatch(/^<.+@.+>$/);
+    const job = await t.deps.db.kysely
+      .selectFrom('jobs')
+      .select('payload')
+      .where('kind', '=', 'send_email')
+      .where(sql<boolean>`payload->>'messageId' = ${sent.message.id}`)
+      .executeTakeFirst();
+    expect(job).toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { json, type Message, type MessageType, type SenderType } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { Deps, MessageHook } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { enqueueJob, enqueueWebhookEvent, type Executor } from '../repositories/jobs.js';
 import { createMessageBatcher, type StoredRow } from './message-batch.js';
@@ -41,9 +41,9 @@ async function findByKey(db: Executor, key: string, conversationId: string): Pro
  */
 export async function postMessage(deps: Deps, input: PostMessageInput): Promise<PostedMessage> {
   const body = input.senderType === 'customer' && deps.config.redactAtRest ? deps.redact(input.body) : input.body;
-  // Channel hooks (e.g. email delivery) only concern replies; everything else is one statement.
-  const hooked = input.type === 'outgoing' && !input.createdAt && (deps.messageHooks?.length ?? 0) > 0;
-  if (!hooked) return insertMessageAtomically(deps, input, body);
+  // Channel hooks (e.g. email delivery) only concern replies in their channels; everything else is one statement.
+  const hooks = input.type === 'outgoing' && !input.createdAt ? (deps.messageHooks ?? []) : [];
+  if (!(await hooksApply(deps, hooks, input.conversationId))) return insertMessageAtomically(deps, input, body);
   if (input.idempotencyKey) {
     const existing = await findByKey(deps.db.kysely, input.idempotencyKey, input.conversationId);
     if (existing) return { message: existing, created: false };
@@ -102,6 +102,20 @@ export async function postMessage(deps: Deps, input: PostMessageInput): Promise<
     data: result.message,
   });
   return { message: result.message, created: true };
+}
+
+/** Whether a reply in this conversation needs the hooks' transaction: a hook for any channel, or for this one. */
+async function hooksApply(deps: Deps, hooks: readonly MessageHook[], conversationId: string): Promise<boolean> {
+  if (hooks.length === 0) return false;
+  if (hooks.some((hook) => !hook.channels)) return true;
+  const inbox = await deps.db.kysely
+    .selectFrom('conversations')
+    .innerJoin('inboxes', 'inboxes.id', 'conversations.inbox_id')
+    .select('inboxes.channel')
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+  // An unknown conversation takes the hooked path, which answers 404.
+  return !inbox || hooks.some((hook) => hook.channels?.includes(inbox.channel));
 }
 
 const batchers = new WeakMap<object, ReturnType<typeof createMessageBatcher>>();

@@ -26,7 +26,7 @@ function domainOf(address: string): string {
  * commit cannot lose the email) and gives the message the Message-ID it will be sent with, so replies thread back.
  */
 export function createEmailMessageHook(config: Pick<Config, 'mailFrom'>): MessageHook {
-  return async (trx, message, conversation) => {
+  const hook: MessageHook = async (trx, message, conversation) => {
     if (message.type !== 'outgoing') return;
     const inbox = await trx
       .selectFrom('inboxes')
@@ -39,6 +39,8 @@ export function createEmailMessageHook(config: Pick<Config, 'mailFrom'>): Messag
     await enqueueJob(trx, SEND_EMAIL_JOB, { messageId: message.id });
     return updated;
   };
+  hook.channels = ['email'];
+  return hook;
 }
 
 /** `Re: subject`, without stacking prefixes. */
