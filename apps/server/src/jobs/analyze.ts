@@ -44,7 +44,8 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
  * Analyses a batch of messages with a fixed number of queries (reads for the batch, one transaction of multi-row
  * writes): each message with its context (the customer's message it answers, earlier agent turns); each conversation
  * whose latest message is in the batch gets its conversation analysis refreshed once, reusing the analyses of its
- * earlier messages this process made recently (`createRecentAnalyses`). Emits `message.analyzed` and alerts. Idempotent, so a batch re-run after a crash is harmless.
+ * earlier messages this process made recently (`createRecentAnalyses`). Emits `message.analyzed` and alerts.
+ * Idempotent, so a batch re-run after a crash is harmless.
  */
 export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
   const db = deps.db.kysely;
@@ -81,8 +82,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
 
   const stamp = { version, lexiconHash };
   const made = recentAnalyses(deps.engine);
-  const madeBy = `${version}:${lexiconHash}`;
-  const known = (m: { id: string }): MessageResult | undefined => made.get(madeBy, m.id);
+  const known = (m: { id: string }): MessageResult | undefined => made.get(stamp, m.id);
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
@@ -116,7 +116,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     const upTo = history.filter((m) => m.seq <= message.seq);
     const name = names.get(conversation.customer_id);
     const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), name);
-    made.set(madeBy, message.id, result);
+    made.set(stamp, message.id, result);
     const customerResult = result.role === 'customer' ? result.customer : undefined;
     const agentResult = result.role === 'agent' ? result.agent : undefined;
     const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known), name) : undefined;

@@ -1,4 +1,4 @@
-import type { MessageResult } from './analysis-rows.js';
+import type { AnalysisStamp, MessageResult } from './analysis-rows.js';
 
 /** About 1.5 KB each in memory: ~30 MB at most. */
 const MAX_ENTRIES = 20_000;
@@ -12,8 +12,8 @@ const MAX_ENTRIES = 20_000;
 export function createRecentAnalyses(max = MAX_ENTRIES) {
   const entries = new Map<string, MessageResult>();
   return {
-    get(stamp: string, messageId: string): MessageResult | undefined {
-      const key = `${stamp}:${messageId}`;
+    get(stamp: AnalysisStamp, messageId: string): MessageResult | undefined {
+      const key = `${stamp.version}:${stamp.lexiconHash}:${messageId}`;
       const found = entries.get(key);
       if (found) {
         // Most recently used last, so eviction takes the least recently used.
@@ -22,8 +22,8 @@ export function createRecentAnalyses(max = MAX_ENTRIES) {
       }
       return found;
     },
-    set(stamp: string, messageId: string, result: MessageResult): void {
-      const key = `${stamp}:${messageId}`;
+    set(stamp: AnalysisStamp, messageId: string, result: MessageResult): void {
+      const key = `${stamp.version}:${stamp.lexiconHash}:${messageId}`;
       entries.delete(key);
       entries.set(key, result);
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
