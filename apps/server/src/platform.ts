@@ -1,18 +1,18 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { createRedactor, type Guidelines } from '@tongli/engine';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config/config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import type { AnalysisHook, ConversationHook, Deps } from './deps.js';
-import { createEngineService } from './engine/engine-service.js';
+import type { AnalysisHook, ConversationHook, Deps, MessageHook } from './deps.js';
 import { createApp, type RouteModule } from './http/app.js';
 import type { AppEnv } from './http/env.js';
-import { backfillAnalyses, createJobRunner, type JobHandler, type JobRunner } from './jobs/runner.js';
+import { startJobThreads } from './jobs/job-threads.js';
+import { backfillAnalyses, type JobHandler, type JobRunner } from './jobs/runner.js';
 import { PLATFORM_MODULES } from './modules.js';
 import { createLocalBus, createRedisBus } from './realtime/bus.js';
+import { attachJobRunner, createDeps, type DepsOptions } from './services.js';
 
 /** Handles a WebSocket upgrade for its path; returns false when the path is not its own. */
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -31,6 +31,8 @@ export interface PlatformModule {
   analysisHooks?: AnalysisHook[];
   /** Run in the transaction that creates or updates a conversation. */
   conversationHooks?: ConversationHook[];
+  /** Run in the transaction of each new message (e.g. an email inbox's reply queues its email). */
+  messageHooks?: (config: Config) => MessageHook[];
 }
 
 export interface Platform {
@@ -41,55 +43,45 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export interface PlatformOptions {
+export interface PlatformOptions extends DepsOptions {
   /** Defaults to every module of the platform (`PLATFORM_MODULES`); tests may mount fewer. */
   modules?: PlatformModule[];
-  /** Tests turn the shipped models off to start faster. */
-  models?: boolean;
   /** Start the background job runner (default true). */
   jobs?: boolean;
+  /**
+   * Worker threads that run the background jobs (analysis, webhooks, email) beside the HTTP event loop; 0 runs them on
+   * it. Defaults to `config.workers` on PostgreSQL and 0 on the embedded database, which one thread owns. Job threads
+   * mount every module's jobs and hooks, whatever `modules` says.
+   */
+  jobThreads?: number;
   pollMs?: number;
-  redact?: (text: string) => string;
   /** An open database to use instead of the configured one (tests start from a migrated template). */
   db?: Db;
 }
 
 /**
  * Opens the database (migrating it), builds the engine with the organisation's guidelines, the event bus, the job
- * runner and the HTTP app. Listens nowhere: `startServer` does that.
+ * runner (or job threads) and the HTTP app. Listens nowhere: `startServer` does that.
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const onPostgres = options.db ? options.db.kind === 'postgres' : Boolean(config.databaseUrl);
+  const threads = options.jobs === false ? 0 : (options.jobThreads ?? (onPostgres && !options.db ? config.workers : 0));
+  if (threads > 0 && !onPostgres)
+    throw new Error('tongli: job threads need PostgreSQL (DATABASE_URL); the embedded database has one owner');
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(db);
-  const latest = await db.kysely.selectFrom('guidelines').select('content').orderBy('version', 'desc').limit(1).executeTakeFirst();
-  const engine = createEngineService({
-    guidelines: latest?.content as Guidelines | undefined,
-    models: options.models !== false,
-    modelFiles: config.models,
-  });
   const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createLocalBus();
-  let wake = (): void => undefined;
-  const deps: Deps = {
-    config,
-    db,
-    engine,
-    bus,
-    wakeJobs: () => wake(),
-    redact: options.redact ?? createRedactor().redact,
-  };
   const modules = options.modules ?? PLATFORM_MODULES;
-  deps.analysisHooks = modules.flatMap((m) => m.analysisHooks ?? []);
-  deps.conversationHooks = modules.flatMap((m) => m.conversationHooks ?? []);
-  const runner = createJobRunner(
-    { db, getDeps: () => deps },
-    {
-      pollMs: options.pollMs ?? 500,
-      handlers: Object.assign({}, ...modules.map((m) => m.jobs ?? {})) as Record<string, JobHandler>,
-      beforeJobs: modules.flatMap((m) => (m.beforeJobs ? [m.beforeJobs] : [])),
-    },
-  );
-  wake = () => runner.wake();
-  if (options.jobs === false) await runner.stop();
+  const deps = await createDeps(config, db, bus, modules, options);
+  const pollMs = options.pollMs ?? 500;
+  let runner: JobRunner;
+  if (threads > 0) {
+    runner = await startJobThreads({ config, threads, pollMs, bus, models: options.models !== false });
+    deps.wakeJobs = () => runner.wake();
+  } else {
+    runner = attachJobRunner(deps, modules, pollMs);
+    if (options.jobs === false) await runner.stop();
+  }
   const app = createApp(deps, {
     public: modules.flatMap((m) => m.publicRoutes ?? []),
     protected: modules.flatMap((m) => m.protectedRoutes ?? []),
@@ -104,7 +96,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   return {
     deps,
     app,
-    runner: runner,
+    runner,
     upgradeHandlers: modules.flatMap((m) => (m.upgrade ? [m.upgrade(deps)] : [])),
     close: async () => {
       for (const stop of stops.reverse()) await stop();

@@ -27,6 +27,7 @@ const ConfigSchema = z.object({
   smtpPort: z.coerce.number().int().min(0).max(65535).optional(),
   smtpOutUrl: z.string().optional(),
   mailFrom: z.string().default('support@tongli.local'),
+  /** On PostgreSQL, worker threads that run the background jobs beside the HTTP event loop; 0 runs them on it. */
   workers: z.coerce.number().int().min(0).max(64).default(1),
   /** Let webhooks post to loopback and private networks (an on-premises receiver); off, they reach public addresses only. */
   webhooksAllowPrivate: flag(false),

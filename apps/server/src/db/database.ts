@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; `memory://` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** Shown in PostgreSQL's pg_stat_activity, so an operator can tell the server's connections from the job threads'. */
+  applicationName?: string;
   /** PostgreSQL schema to use (created if missing); tests give each suite its own. */
   schema?: string | undefined;
   /** An embedded database to start from (a `dumpDataDir` tarball): tests copy one migrated template. */
@@ -47,6 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'tongli',
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     // Fail fast with a readable error instead of on the first request.

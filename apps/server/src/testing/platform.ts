@@ -60,7 +60,13 @@ export async function createTestPlatform(database: 'pglite' | 'postgres', option
   );
   // PGlite suites start from one migrated copy per worker instead of migrating from scratch each time.
   const embedded = url ? undefined : await openDatabase({ template: await migratedTemplate() });
-  const platform = await createPlatform(config, { models: false, pollMs: 50, ...(embedded ? { db: embedded } : {}), ...options });
+  const platform = await createPlatform(config, {
+    models: false,
+    pollMs: 50,
+    jobThreads: 0,
+    ...(embedded ? { db: embedded } : {}),
+    ...options,
+  });
   const db = platform.deps.db.kysely;
   let counter = 0;
   const request: TestPlatform['request'] = (path, init = {}) =>

@@ -372,12 +372,12 @@ describe.each(DATABASES)('email channel (%s)', (database) => {
     expect(Number(jobsAfter.n)).toBe(Number(jobsBefore.n));
   });
 
-  it('starts the SMTP listener only when smtpPort is set, and removes its hook on stop', async () => {
-    const deps = { ...t.deps, config: { ...t.deps.config, smtpPort: 0, logLevel: 'silent' as const }, messageHooks: [] };
-    const stop = await emailModule.start?.(deps);
-    expect(deps.messageHooks).toHaveLength(1);
+  it('mounts its message hook, and starts the SMTP listener only when smtpPort is set', async () => {
+    expect(t.deps.messageHooks).toHaveLength(1);
+    expect(await emailModule.start?.({ ...t.deps, config: { ...t.deps.config, smtpPort: undefined } })).toBeUndefined();
+    const stop = await emailModule.start?.({ ...t.deps, config: { ...t.deps.config, smtpPort: 0, logLevel: 'silent' as const } });
+    expect(stop).toBeTypeOf('function');
     await stop?.();
-    expect(deps.messageHooks).toHaveLength(0);
   });
 
   it('documents the inbound route in the OpenAPI document', async () => {

@@ -10,17 +10,13 @@ import { startSmtpListener } from './smtp-listener.js';
 export const emailModule: PlatformModule = {
   protectedRoutes: [emailRoutes],
   jobs: { [SEND_EMAIL_JOB]: (deps, payload) => sendEmail(deps, String(payload.messageId)) },
+  messageHooks: (config) => [createEmailMessageHook(config)],
   start: async (deps) => {
-    const hook = createEmailMessageHook(deps.config);
-    deps.messageHooks = [...(deps.messageHooks ?? []), hook];
     const listener =
       deps.config.smtpPort === undefined
         ? undefined
         : await startSmtpListener(deps, { port: deps.config.smtpPort, host: deps.config.host });
     if (listener && deps.config.logLevel !== 'silent') console.info(`tongli: SMTP intake on ${deps.config.host}:${listener.port}`);
-    return async () => {
-      deps.messageHooks = (deps.messageHooks ?? []).filter((h) => h !== hook);
-      await listener?.close();
-    };
+    return listener ? () => listener.close() : undefined;
   },
 };

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConversation } from '../commands/conversations.js';
+import { postMessage } from '../commands/messages.js';
+import type { PlatformEvent } from '../realtime/bus.js';
+import { createTestPlatform, type TestPlatform } from '../testing/platform.js';
+
+describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
+  let t: TestPlatform;
+  const events: PlatformEvent[] = [];
+  beforeAll(async () => {
+    t = await createTestPlatform('postgres', { jobThreads: 1 });
+    t.deps.bus.subscribe((event) => events.push(event));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('analyses messages off the event loop and brings their events back to the server', async () => {
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const posted = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'incoming',
+      senderType: 'customer',
+      body: '我已经打了三次电话了，每次都让我等，太过分了！',
+    });
+    await t.runner.drain();
+    const stored = await t.deps.db.kysely
+      .selectFrom('message_analyses')
+      .select(['emotion', 'engine_version'])
+      .where('message_id', '=', posted.message.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.emotion).toBe('anger');
+    expect(stored.engine_version).toBe(t.deps.engine.version);
+    const analysed = events.find((e) => e.type === 'message.analyzed' && (e.data as { messageId: string }).messageId === posted.message.id);
+    expect(analysed?.conversationId).toBe(conversation.id);
+    expect(analysed?.inboxId).toBe(inboxId);
+    // The work was done over the thread's own pool, not the server's.
+    const pools = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = 'tongli-jobs'`.execute(
+      t.deps.db.kysely,
+    );
+    expect(pools.rows[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('analyses with the organisation guidelines saved after it started', async () => {
+    const admin = await t.login('admin');
+    const saved = await t.request('/api/guidelines', {
+      method: 'PUT',
+      headers: admin.headers,
+      body: { dontSay: [{ phrase: 'no worries mate', rewrite: 'I understand how frustrating this is' }] },
+    });
+    expect(saved.status).toBe(200);
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const reply = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'outgoing',
+      senderType: 'agent',
+      body: 'OK no worries mate.',
+    });
+    await t.runner.drain();
+    const stored = await t.deps.db.kysely
+      .selectFrom('message_analyses')
+      .select(['lexicon_hash', 'result'])
+      .where('message_id', '=', reply.message.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.lexicon_hash).toBe(t.deps.engine.lexiconHash);
+    expect(JSON.stringify(stored.result)).toContain('guideline_violation');
+  });
+});
+
+describe('job threads on the embedded database', () => {
+  it('are refused with a readable error: one thread owns the embedded database', async () => {
+    await expect(createTestPlatform('pglite', { jobThreads: 1 })).rejects.toThrow(/job threads need PostgreSQL/);
+  });
+});
