@@ -70,7 +70,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw new Error('tongli: job threads need PostgreSQL (DATABASE_URL); the embedded database has one owner');
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(db);
-  const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createLocalBus();
+  const bus = config.redisUrl ? await createRedisBus(config.redisUrl, await instanceId(db)) : createLocalBus();
   const modules = options.modules ?? PLATFORM_MODULES;
   const deps = await createDeps(config, db, bus, modules, options);
   const pollMs = options.pollMs ?? 500;
@@ -105,6 +105,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await db.close();
     },
   };
+}
+
+/** The installation's id (migration 0015). */
+async function instanceId(db: Db): Promise<string> {
+  return (await db.kysely.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id;
 }
 
 /**

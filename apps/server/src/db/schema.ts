@@ -456,6 +456,14 @@ export interface Database {
   promises: PromisesTable;
   // Metrics and canned-reply statistics (migration 0013)
   canned_reply_uses: CannedReplyUsesTable;
+  // The installation's id (migration 0015)
+  instance: InstanceTable;
+}
+
+/** One row: the installation's id, which names its realtime channel. */
+export interface InstanceTable {
+  singleton: Generated<boolean>;
+  id: Generated<string>;
 }
 
 // Metrics and canned-reply statistics (migration 0013)

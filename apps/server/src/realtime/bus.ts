@@ -34,10 +34,12 @@ export function createLocalBus(): EventBus {
   };
 }
 
-const CHANNEL = 'tongli:events';
-
-/** Several processes: events fan out through Redis pub/sub, so a user connected to any process sees them. */
-export async function createRedisBus(url: string): Promise<EventBus> {
+/**
+ * Several processes: events fan out through Redis pub/sub, so a user connected to any process sees them. `instance`
+ * names the channel (the installation's id): installations sharing a Redis never see each other's events.
+ */
+export async function createRedisBus(url: string, instance: string): Promise<EventBus> {
+  const channel = `tongli:events:${instance}`;
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   // ioredis reconnects by itself; a failed first connect is reported below, later blips need no event each.
@@ -48,13 +50,13 @@ export async function createRedisBus(url: string): Promise<EventBus> {
     throw new Error(`tongli: cannot connect to REDIS_URL (${error.message})`);
   });
   const local = createLocalBus();
-  await sub.subscribe(CHANNEL);
+  await sub.subscribe(channel);
   sub.on('message', (_channel: string, message: string) => {
     local.publish(JSON.parse(message) as PlatformEvent);
   });
   return {
     publish: (event) => {
-      void pub.publish(CHANNEL, JSON.stringify(event));
+      void pub.publish(channel, JSON.stringify(event));
     },
     subscribe: local.subscribe,
     close: async () => {
