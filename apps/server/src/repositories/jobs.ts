@@ -38,19 +38,26 @@ export async function releaseOrphanedJobs(db: Executor, host: string, isAlive: (
   return Number(result.numUpdatedRows);
 }
 
-/** Claims up to `limit` due jobs for `worker` for `leaseSeconds`; other processes skip them (SKIP LOCKED). */
-export async function claimJobs(db: Executor, worker: string, limit: number, leaseSeconds = 60): Promise<Job[]> {
-  const result = await sql<Job>`
-    update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
-    where id in (
-      select id from jobs
-      where done_at is null and run_at <= now() and (locked_until is null or locked_until < now())
-      order by run_at, id
-      limit ${limit}
-      for update skip locked
-    )
-    returning *`.execute(db);
-  return result.rows;
+/**
+ * Claims up to `limit` due jobs for `worker` for `leaseSeconds`; other processes skip them (SKIP LOCKED). The scan of
+ * the due index is kept in order (no bitmap scan), so it stops at `limit` and marks finished jobs' dead index entries
+ * for the next claim to skip (migration 0016).
+ */
+export async function claimJobs(db: Kysely<Database>, worker: string, limit: number, leaseSeconds = 60): Promise<Job[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_bitmapscan = off`.execute(trx);
+    const result = await sql<Job>`
+      update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
+      where id in (
+        select id from jobs
+        where done_at is null and run_at <= now() and (locked_until is null or locked_until < now())
+        order by run_at, id
+        limit ${limit}
+        for update skip locked
+      )
+      returning *`.execute(trx);
+    return result.rows;
+  });
 }
 
 /**
