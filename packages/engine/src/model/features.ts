@@ -1,13 +1,22 @@
 /**
- * Hashed n-gram features over normalised text (the hashing trick): character 1–2-grams for Han text,
- * word uni- and bigrams plus character 3–4-grams inside words for Latin text. Indices are FNV-1a
+ * Hashed n-gram features over normalised text (the hashing trick). Two views: `ngrams` (character
+ * 1–2-grams for Han text, word uni- and bigrams plus character 3–4-grams inside words for Latin text)
+ * and `words` (token 1–3-grams, a token being a Latin word, a Han character or a symbol). Indices are FNV-1a
  * hashes modulo the bucket count; values are counts scaled to unit length. A reply's context (the
  * customer message it answers) may be added as a second, separately hashed and scaled group. Built once
  * per model, reused per call with no per-n-gram allocation.
  */
 
-/** Bumped whenever what the featuriser emits changes: a model trained on other features is refused. */
-export const FEATURES_VERSION = 3;
+/**
+ * Bumped whenever what the featuriser emits changes: a model trained on other features is refused.
+ * v4 added the `words` view; the `ngrams` view is unchanged since v3, so v3 files are still read.
+ */
+export const FEATURES_VERSION = 4;
+/** Featuriser versions whose `ngrams` view this engine computes identically. */
+export const READABLE_FEATURES: readonly number[] = [3, 4];
+
+/** What a model reads: `ngrams` (the default, v3) or `words` (token 1–3-grams, v4). */
+export type FeatureView = 'ngrams' | 'words';
 
 /** Seed mixed into the hashes of context n-grams, so they form a group apart from the text's own. */
 const CONTEXT_SEED = 0x3c6ef372;
@@ -23,6 +32,8 @@ export interface FeatureConfig {
   buckets: number;
   /** Longest Han character n-gram (default 2: in 2-fold cross-validation on train rows of waimai, hotel and COLD, 1–2-grams did as well as 1–3 or 1–4 on average, with fewer features). */
   hanMax?: number;
+  /** Which n-grams (default `ngrams`). */
+  view?: FeatureView;
 }
 
 export interface SparseVector {
@@ -56,6 +67,7 @@ export type NgramSink = (index: number, start: number, end: number) => void;
 export function createFeaturizer(config: FeatureConfig, options: { reuse?: boolean } = {}) {
   const mask = config.buckets - 1;
   const hanMax = config.hanMax ?? 2;
+  const words = config.view === 'words';
   if ((config.buckets & mask) !== 0) throw new Error('tongli: model buckets must be a power of two');
   const reuse = options.reuse === true;
   const indices = new Int32Array(MAX_FEATURES);
@@ -99,21 +111,27 @@ export function createFeaturizer(config: FeatureConfig, options: { reuse?: boole
   }
 
   /** Adds the n-grams of `text` (hashed with `seed`) to the vector; a sink hears their spans shifted by `offset`. */
-  function pass(text: string, seed: number, offset: number): void {
+  /** Starts a pass over `text`: a fresh dedup table sized for at most `perChar` features per character. */
+  function startPass(text: string, seed: number, offset: number, perChar: number): void {
     generation = (generation + 1) >>> 0;
     if (generation === 0) {
       tableGen.fill(0);
       generation = 1;
     }
     const length = Math.min(text.length, 20_000);
-    // At most max(hanMax, 2) features per character plus the two position marks (and never more than
+    // At most `perChar` features per character plus the two position marks (and never more than
     // MAX_FEATURES); a table at least 4× that stays sparse and can never fill.
-    const most = Math.max(hanMax, 2) * length + 2;
+    const most = perChar * length + 2;
     let size = 64;
     while (size < TABLE && size < 4 * most) size *= 2;
     tableMask = size - 1;
     tableShift = 32 - Math.log2(size);
     shift = offset;
+  }
+
+  function pass(text: string, seed: number, offset: number): void {
+    startPass(text, seed, offset, Math.max(hanMax, 2));
+    const length = Math.min(text.length, 20_000);
     // The previous word's unseeded hash (for the word bigram), or -1 after Han text or at the start.
     let prevWordStart = -1;
     let prevWordHash = 0;
@@ -178,6 +196,69 @@ export function createFeaturizer(config: FeatureConfig, options: { reuse?: boole
     }
   }
 
+  /**
+   * The `words` view of `text`: token uni-, bi- and trigrams, where a token is a Latin word, a Han
+   * character, `!`, `?` or another symbol, plus the first and the last token marked as such. Seeds
+   * other than the `ngrams` view's keep the two views' buckets apart.
+   */
+  function wordPass(text: string, seed: number, offset: number): void {
+    startPass(text, seed, offset, 3);
+    const length = Math.min(text.length, 20_000);
+    const uni = Math.imul(FNV_OFFSET ^ seed ^ 0x165667b1, FNV_PRIME);
+    // The two previous tokens' plain hashes and starts (-1: none).
+    let p1 = 0;
+    let p2 = 0;
+    let s1 = -1;
+    let s2 = -1;
+    let firstHash = 0;
+    let firstStart = -1;
+    let firstEnd = -1;
+    let lastHash = 0;
+    let lastStart = -1;
+    let lastEnd = -1;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      let end: number;
+      let plain: number;
+      if (isWordChar(code)) {
+        end = i;
+        plain = FNV_OFFSET;
+        for (let c = code; end < length && isWordChar((c = text.charCodeAt(end))); end++) plain = Math.imul(plain ^ c, FNV_PRIME);
+      } else if (isHan(code) || code === 0x21 || code === 0x3f || code > 0x2000) {
+        end = i + 1;
+        plain = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
+      } else continue;
+      add(Math.imul(uni ^ plain, FNV_PRIME), i, end);
+      if (s1 >= 0) {
+        const bi = Math.imul(Math.imul(uni ^ 0x2f, FNV_PRIME) ^ p1, FNV_PRIME);
+        add(Math.imul(bi ^ plain, FNV_PRIME), s1, end);
+        if (s2 >= 0)
+          add(
+            Math.imul(Math.imul(Math.imul(Math.imul(uni ^ 0x3b, FNV_PRIME) ^ p2, FNV_PRIME) ^ p1, FNV_PRIME) ^ plain, FNV_PRIME),
+            s2,
+            end,
+          );
+      }
+      if (firstStart < 0) {
+        firstHash = plain;
+        firstStart = i;
+        firstEnd = end;
+      }
+      lastHash = plain;
+      lastStart = i;
+      lastEnd = end;
+      p2 = p1;
+      s2 = s1;
+      p1 = plain;
+      s1 = i;
+      i = end - 1;
+    }
+    if (firstStart >= 0) {
+      add(Math.imul(Math.imul(uni ^ 0x5e, FNV_PRIME) ^ firstHash, FNV_PRIME), firstStart, firstEnd);
+      add(Math.imul(Math.imul(uni ^ 0x24, FNV_PRIME) ^ lastHash, FNV_PRIME), lastStart, lastEnd);
+    }
+  }
+
   /** Scales the counts of slots [from, n) to length `weight` into `values`. */
   function normalizeSlots(from: number, weight: number): void {
     let norm = 0;
@@ -195,11 +276,11 @@ export function createFeaturizer(config: FeatureConfig, options: { reuse?: boole
   return function featurize(text: string, seed: number, onNgram?: NgramSink, context?: string): SparseVector {
     n = 0;
     sink = onNgram;
-    pass(text, seed, 0);
+    (words ? wordPass : pass)(text, seed, 0);
     normalizeSlots(0, 1);
     if (context !== undefined && context.length > 0) {
       const from = n;
-      pass(context, seed ^ CONTEXT_SEED, text.length + 1);
+      (words ? wordPass : pass)(context, seed ^ CONTEXT_SEED, text.length + 1);
       normalizeSlots(from, CONTEXT_WEIGHT);
     }
     sink = undefined;

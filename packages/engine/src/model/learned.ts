@@ -4,9 +4,18 @@ import { contextTurns, type TaskRow } from '../tasks/predict.js';
 import type { Normalize, NormalizedText } from '../text/normalize.js';
 import type { ConversationAnalysis, CustomerAnalysis, Dialogue, Emotion, Lang } from '../types.js';
 import { originalSpan } from '../text/normalize.js';
-import { createFeaturizer, MAX_FEATURES, type SparseVector } from './features.js';
+import { createFeaturizer, MAX_FEATURES, type FeatureView, type SparseVector } from './features.js';
 import { predictProba, topContribution, topContributions, type LinearModel } from './linear.js';
-import { FEATURE_SEED, featureKind, loadModels, readsContext, type FeatureKind, type ModelSet, type ModelTask } from './models.js';
+import {
+  ensembles,
+  FEATURE_SEED,
+  featureKind,
+  loadModels,
+  readsContext,
+  type FeatureKind,
+  type ModelSet,
+  type ModelTask,
+} from './models.js';
 import {
   agentDense,
   agentDenseNames,
@@ -44,6 +53,15 @@ export interface LearnedPrediction {
   lang: Lang;
 }
 
+/** A row read once for a task: its normalised text (and context), rule features and language. */
+interface Prepared {
+  norm: string;
+  /** The customer's message a reply answers (normalised), when the model reads it. */
+  said: string;
+  dense: number[];
+  lang: Lang;
+}
+
 interface Featurized {
   x: SparseVector;
   dense: number[];
@@ -54,11 +72,16 @@ interface Featurized {
   ngrams: Map<number, [number, number]>;
 }
 
+/** A model and its ensemble members (a plain model is an ensemble of one). */
+const membersOf = (model: LinearModel): LinearModel[] => [model, ...(model.members ?? [])];
+
 export interface TrainModelOptions {
   epochs?: number;
   seed?: number;
   buckets?: number;
   langs?: ('zh' | 'en')[];
+  /** Add a model over the `words` view and average the two (default: the tasks where cross-validation chose it, `ensembles` in models.ts). */
+  ensemble?: boolean;
   meta?: Record<string, unknown>;
 }
 
@@ -150,61 +173,81 @@ export function createLearnedLayer(deps: LearnedDeps) {
     dialogue: DIALOGUE_DENSE,
   };
   const models: ModelSet = loadModels(deps.models, (kind) => densePerKind[kind]);
-  const featurizers = new Map<number, ReturnType<typeof createFeaturizer>>();
-  const featurizerFor = (buckets: number) => {
-    let f = featurizers.get(buckets);
+  const featurizers = new Map<string, ReturnType<typeof createFeaturizer>>();
+  const featurizerFor = (buckets: number, view: FeatureView) => {
+    const key = `${view}:${buckets}`;
+    let f = featurizers.get(key);
     if (!f) {
-      f = createFeaturizer({ buckets });
-      featurizers.set(buckets, f);
+      f = createFeaturizer({ buckets, view });
+      featurizers.set(key, f);
     }
     return f;
   };
 
-  /** `withContext`: add the customer's message a reply answers as a second n-gram group (agent tasks whose model reads it). */
-  function featurize(task: ModelTask, row: TaskRow, buckets: number, explain: boolean, withContext = false): Featurized {
+  /** `withContext`: keep the customer's message a reply answers, as a second n-gram group (agent tasks whose model reads it). */
+  function prepare(task: ModelTask, row: TaskRow, withContext: boolean): Prepared {
     const kind = featureKind(task);
-    const ngrams = new Map<number, [number, number]>();
-    const sink = explain ? (index: number, start: number, end: number) => void ngrams.set(index, [start, end]) : undefined;
-    const f = featurizerFor(buckets);
     if (kind === 'customer') {
       const text = row.text ?? '';
       const c = deps.analyzeCustomer(text);
-      const norm = deps.normalize(text).text;
-      return { x: f(norm, FEATURE_SEED, sink), dense: customerDense(c), lang: c.lang, text: norm, ngrams };
+      return { norm: deps.normalize(text).text, said: '', dense: customerDense(c), lang: c.lang };
     }
     if (kind === 'agent') {
       const text = row.text ?? '';
       const context = contextTurns(row.context);
       const customer = context.customer !== undefined ? deps.analyzeCustomer(context.customer) : undefined;
       const a = deps.agent.analyzeAgent(text, customer ? { ...context, customerAnalysis: customer } : context);
-      const norm = deps.normalize(text).text;
       // The customer's message the reply answers is a second n-gram group (what a reply does depends on
       // what it answers: a question after a question is not a restatement).
       const said = withContext && context.customer !== undefined ? deps.normalize(context.customer).text : '';
-      return {
-        x: f(norm, FEATURE_SEED, sink, said),
-        dense: agentDense(deps.techniqueIds, a, customer),
-        lang: a.lang,
-        text: said ? `${norm}\n${said}` : norm,
-        contextFrom: said ? norm.length + 1 : undefined,
-        ngrams,
-      };
+      return { norm: deps.normalize(text).text, said, dense: agentDense(deps.techniqueIds, a, customer), lang: a.lang };
     }
     const turns = row.turns ?? [];
     const c = deps.analyzeConversation({ id: row.id, turns });
-    const norm = deps.normalize(dialogueText(turns)).text;
-    return { x: f(norm, FEATURE_SEED, sink), dense: dialogueDense(c), lang: c.lang, text: norm, ngrams };
+    return { norm: deps.normalize(dialogueText(turns)).text, said: '', dense: dialogueDense(c), lang: c.lang };
   }
 
-  function explainWith(model: LinearModel, fz: Featurized, label: number): string[] {
-    const dense = densePerKind[featureKind(model.task as ModelTask)];
-    return topContributions(model, fz.x, fz.dense, label, 5).map(([index]) => {
-      if (index >= model.buckets) return dense[index - model.buckets] ?? 'rule';
-      const at = fz.ngrams.get(index);
-      if (!at) return `#${index}`;
-      const ngram = fz.text.slice(at[0], at[1]);
-      return fz.contextFrom !== undefined && at[0] >= fz.contextFrom ? `context:${ngram}` : ngram;
-    });
+  /** The hashed n-grams of a prepared row in one view (with their spans when explaining). */
+  function vectorize(p: Prepared, buckets: number, view: FeatureView, explain: boolean): Featurized {
+    const ngrams = new Map<number, [number, number]>();
+    const sink = explain ? (index: number, start: number, end: number) => void ngrams.set(index, [start, end]) : undefined;
+    const x = featurizerFor(buckets, view)(p.norm, FEATURE_SEED, sink, p.said);
+    return {
+      x,
+      dense: p.dense,
+      lang: p.lang,
+      text: p.said ? `${p.norm}\n${p.said}` : p.norm,
+      contextFrom: p.said ? p.norm.length + 1 : undefined,
+      ngrams,
+    };
+  }
+
+  /** The n-grams and rule features that pushed a label up the most, over every member of an ensemble. */
+  function explainWith(members: readonly { model: LinearModel; fz: Featurized }[], label: number): string[] {
+    const dense = densePerKind[featureKind(members[0]!.model.task as ModelTask)];
+    const all: [string, number][] = [];
+    for (const { model, fz } of members) {
+      for (const [index, v] of topContributions(model, fz.x, fz.dense, label, 5)) {
+        let name: string;
+        if (index >= model.buckets) name = dense[index - model.buckets] ?? 'rule';
+        else {
+          const at = fz.ngrams.get(index);
+          if (!at) name = `#${index}`;
+          else {
+            const ngram = fz.text.slice(at[0], at[1]);
+            name = fz.contextFrom !== undefined && at[0] >= fz.contextFrom ? `context:${ngram}` : ngram;
+          }
+        }
+        // Contributions are averaged like the members' probabilities; a name two members share adds up.
+        const seen = all.find((e) => e[0] === name);
+        if (seen) seen[1] += v / members.length;
+        else all.push([name, v / members.length]);
+      }
+    }
+    return all
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name]) => name);
   }
 
   const hasCustomerModels = models.all.some((m) => m.task === 'emotion' || m.task === 'sentiment' || m.task === 'abuse');
@@ -212,36 +255,26 @@ export function createLearnedLayer(deps: LearnedDeps) {
   /**
    * The customer-message models of one language fused into a single feature-major matrix (emotion,
    * sentiment and abuse columns side by side): one memory fetch per n-gram serves all three, which
-   * keeps the per-message cost inside the speed budget.
+   * keeps the per-message cost inside the speed budget. Ensemble members over the `words` view get a
+   * second bank of their own (`members`), read from a second featurisation.
    */
   interface Bank {
     buckets: number;
-    parts: { model: LinearModel; offset: number }[];
+    view: FeatureView;
+    /** `owner`: in a members bank, the part of the main bank whose model this member belongs to. */
+    parts: { model: LinearModel; offset: number; owner: number }[];
     width: number;
     /** int8, one scale per column: a quarter of the memory traffic (the model files are int8 already). */
     weights: Int8Array;
     scales: Float64Array;
     bias: Float64Array;
+    members?: Bank | null;
   }
-  /** Built on first use, per language: en, mixed, zh. */
-  const banks: (Bank | null | undefined)[] = [undefined, undefined, undefined];
-  function bankFor(lang: Lang): Bank | null {
-    const key = lang === 'en' ? 0 : lang === 'mixed' ? 1 : 2;
-    const cached = banks[key];
-    if (cached !== undefined) return cached;
-    const picked = (['emotion', 'sentiment', 'abuse'] as const)
-      .map((t) => models.pick(t, lang))
-      .filter((m): m is LinearModel => m !== undefined);
-    const buckets = picked[0]?.buckets;
-    const usable = picked.filter((m) => m.buckets === buckets);
-    if (usable.length === 0 || buckets === undefined) {
-      banks[key] = null;
-      return null;
-    }
+  function fuse(view: FeatureView, buckets: number, usable: readonly { model: LinearModel; owner: number }[]): Bank {
     const parts: Bank['parts'] = [];
     let width = 0;
-    for (const model of usable) {
-      parts.push({ model, offset: width });
+    for (const { model, owner } of usable) {
+      parts.push({ model, offset: width, owner });
       width += model.labels.length;
     }
     const rows = buckets + CUSTOMER_DENSE.length;
@@ -259,7 +292,36 @@ export function createLearnedLayer(deps: LearnedDeps) {
         bias[offset + c] = model.bias[c] ?? 0;
       }
     }
-    const bank = { buckets, parts, width, weights, scales, bias };
+    return { buckets, view, parts, width, weights, scales, bias };
+  }
+  /** Built on first use, per language: en, mixed, zh. */
+  const banks: (Bank | null | undefined)[] = [undefined, undefined, undefined];
+  function bankFor(lang: Lang): Bank | null {
+    const key = lang === 'en' ? 0 : lang === 'mixed' ? 1 : 2;
+    const cached = banks[key];
+    if (cached !== undefined) return cached;
+    const picked = (['emotion', 'sentiment', 'abuse'] as const)
+      .map((t) => models.pick(t, lang))
+      .filter((m): m is LinearModel => m !== undefined);
+    const buckets = picked[0]?.buckets;
+    const usable = picked.filter((m) => m.buckets === buckets);
+    if (usable.length === 0 || buckets === undefined) {
+      banks[key] = null;
+      return null;
+    }
+    const bank = fuse(
+      'ngrams',
+      buckets,
+      usable.map((model, owner) => ({ model, owner })),
+    );
+    const members = usable.flatMap((model, owner) => (model.members ?? []).map((m) => ({ model: m, owner })));
+    const memberBuckets = members[0]?.model.buckets;
+    if (memberBuckets !== undefined)
+      bank.members = fuse(
+        'words',
+        memberBuckets,
+        members.filter((m) => m.model.buckets === memberBuckets),
+      );
     banks[key] = bank;
     return bank;
   }
@@ -267,35 +329,32 @@ export function createLearnedLayer(deps: LearnedDeps) {
   const rows = new Int32Array(MAX_FEATURES + CUSTOMER_DENSE.length);
   const denseValues = new Float64Array(CUSTOMER_DENSE.length);
   const probs = new Float64Array(64);
+  const memberProbs = new Float64Array(64);
   const denseBuffer = new Float64Array(CUSTOMER_DENSE.length);
-  const reusable = new Map<number, ReturnType<typeof createFeaturizer>>();
-  /** The per-message featuriser: its vector views buffers that the next call overwrites. */
-  const reusingFeaturizerFor = (buckets: number) => {
-    let f = reusable.get(buckets);
+  const reusable = new Map<string, ReturnType<typeof createFeaturizer>>();
+  /** The per-message featuriser of a view: its vector views buffers that its next call overwrites. */
+  const reusingFeaturizerFor = (buckets: number, view: FeatureView) => {
+    const key = `${view}:${buckets}`;
+    let f = reusable.get(key);
     if (!f) {
-      f = createFeaturizer({ buckets }, { reuse: true });
-      reusable.set(buckets, f);
+      f = createFeaturizer({ buckets, view }, { reuse: true });
+      reusable.set(key, f);
     }
     return f;
   };
 
-  /** Softmax over one model's columns of the fused logits, into `probs` at the same offsets; returns the best column. */
-  function softmax(model: LinearModel, offset: number): number {
+  /** Softmax over one model's columns of the fused logits, into `out` at the same offsets. */
+  function softmax(model: LinearModel, offset: number, out: Float64Array): void {
     const classes = model.labels.length;
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[offset + c]! / model.temperature);
     let sum = 0;
     for (let c = 0; c < classes; c++) {
       const e = Math.exp(logits[offset + c]! / model.temperature - max);
-      probs[offset + c] = e;
+      out[offset + c] = e;
       sum += e;
     }
-    let best = 0;
-    for (let c = 0; c < classes; c++) {
-      probs[offset + c] = probs[offset + c]! / sum;
-      if (probs[offset + c]! > probs[offset + best]!) best = c;
-    }
-    return best;
+    for (let c = 0; c < classes; c++) out[offset + c] = out[offset + c]! / sum;
   }
 
   /**
@@ -308,17 +367,38 @@ export function createLearnedLayer(deps: LearnedDeps) {
     const bank = bankFor(c.lang);
     if (!bank) return c;
     const norm = prepared ?? deps.normalize(original);
-    const featurizeMessage = reusingFeaturizerFor(bank.buckets);
-    const x = featurizeMessage(norm.text, FEATURE_SEED);
     const dense = writeCustomerDense(c, denseBuffer);
+    // Ensemble members first (their featuriser is another instance, so `x` below stays valid): each
+    // member's probabilities land in `memberProbs` at its owner's offset in the main bank.
+    const extra = bank.members;
+    if (extra) {
+      accumulate(extra, reusingFeaturizerFor(extra.buckets, 'words')(norm.text, FEATURE_SEED), dense, logits, rows, denseValues);
+      for (const { model: m, offset } of extra.parts) softmax(m, offset, memberProbs);
+    }
+    const featurizeMessage = reusingFeaturizerFor(bank.buckets, 'ngrams');
+    const x = featurizeMessage(norm.text, FEATURE_SEED);
     accumulate(bank, x, dense, logits, rows, denseValues);
     const model: NonNullable<CustomerAnalysis['model']> = { reasons: [] };
     let emotion = c.emotion;
     let intensity = c.intensity;
     let sentiment = c.sentiment;
     let signals = c.signals;
-    for (const { model: m, offset } of bank.parts) {
-      const best = softmax(m, offset);
+    for (let part = 0; part < bank.parts.length; part++) {
+      const { model: m, offset } = bank.parts[part]!;
+      softmax(m, offset, probs);
+      const classes = m.labels.length;
+      // An ensemble averages its members' calibrated probabilities.
+      if (extra) {
+        let count = 1;
+        for (const member of extra.parts) {
+          if (member.owner !== part) continue;
+          count++;
+          for (let k = 0; k < classes; k++) probs[offset + k]! += memberProbs[member.offset + k]!;
+        }
+        if (count > 1) for (let k = 0; k < classes; k++) probs[offset + k]! /= count;
+      }
+      let best = 0;
+      for (let k = 1; k < classes; k++) if (probs[offset + k]! > probs[offset + best]!) best = k;
       if (m.task === 'emotion') {
         const raw = m.labels[best] ?? 'neutral';
         const label = (raw === 'positive' ? 'satisfaction' : raw) as Emotion;
@@ -381,18 +461,25 @@ export function createLearnedLayer(deps: LearnedDeps) {
       if (models.all.length === 0) return undefined;
       const candidates = models.all.filter((m) => m.task === task);
       if (candidates.length === 0) return undefined;
-      const buckets = candidates[0]?.buckets ?? DEFAULT_BUCKETS;
       const withContext = candidates[0]?.meta.context === true;
-      const fz = featurize(task, row, buckets, explain, withContext);
-      const model = models.pick(task, fz.lang);
+      let prepared = prepare(task, row, withContext);
+      const model = models.pick(task, prepared.lang);
       if (!model) return undefined;
-      const same = model.buckets === buckets && (model.meta.context === true) === withContext;
-      const p = predictProba(model, same ? fz.x : featurize(task, row, model.buckets, explain, model.meta.context === true).x, fz.dense);
+      if ((model.meta.context === true) !== withContext) prepared = prepare(task, row, model.meta.context === true);
+      // An ensemble averages its members' calibrated probabilities, each member reading its own view.
+      const members = membersOf(model).map((m) => ({ model: m, fz: vectorize(prepared, m.buckets, m.view ?? 'ngrams', explain) }));
+      const classes = model.labels.length;
+      const p = new Float64Array(classes);
+      const one = new Float64Array(classes);
+      for (const { model: m, fz } of members) {
+        predictProba(m, fz.x, fz.dense, one);
+        for (let c = 0; c < classes; c++) p[c]! += one[c]! / members.length;
+      }
       let best = 0;
-      for (let c = 1; c < model.labels.length; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
+      for (let c = 1; c < classes; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
       const probabilities: Record<string, number> = {};
       model.labels.forEach((l, i) => (probabilities[l] = Math.round((p[i] ?? 0) * 1000) / 1000));
-      return { label: model.labels[best] ?? '', probabilities, reasons: explain ? explainWith(model, fz, best) : [], lang: fz.lang };
+      return { label: model.labels[best] ?? '', probabilities, reasons: explain ? explainWith(members, best) : [], lang: prepared.lang };
     },
 
     /** Trains a model for a task on labelled rows (deterministic for a seed). */
@@ -402,24 +489,41 @@ export function createLearnedLayer(deps: LearnedDeps) {
       if (labels.length < 2)
         throw new Error(`tongli: training ${task} needs at least two different labels (found ${labels.join(', ') || 'none'})`);
       const withContext = readsContext(task);
-      const examples: Example[] = rows.map(({ row, label }) => {
-        const fz = featurize(task, row, buckets, false, withContext);
-        return { x: fz.x, dense: fz.dense, y: labels.indexOf(label) };
-      });
-      return trainLinear(examples, {
-        task,
-        labels,
-        buckets,
-        dense: [...densePerKind[featureKind(task)]],
-        epochs: options.epochs ?? 8,
-        seed: options.seed ?? 1,
-        meta: {
-          ...(options.langs ? { langs: options.langs } : {}),
-          examples: rows.length,
-          ...(withContext ? { context: true } : {}),
-          ...options.meta,
-        },
-      });
+      const prepared = rows.map(({ row }) => prepare(task, row, withContext));
+      const trainView = (view: FeatureView, seed: number): LinearModel => {
+        const examples: Example[] = prepared.map((p, i) => ({
+          x: vectorize(p, buckets, view, false).x,
+          dense: p.dense,
+          y: labels.indexOf(rows[i]!.label),
+        }));
+        const model = trainLinear(examples, {
+          task,
+          labels,
+          buckets,
+          dense: [...densePerKind[featureKind(task)]],
+          epochs: options.epochs ?? 8,
+          seed,
+          meta: {
+            ...(options.langs ? { langs: options.langs } : {}),
+            examples: rows.length,
+            ...(withContext ? { context: true } : {}),
+            ...options.meta,
+          },
+        });
+        if (view !== 'ngrams') model.view = view;
+        return model;
+      };
+      const model = trainView('ngrams', options.seed ?? 1);
+      if (options.ensemble ?? ensembles(task)) {
+        const words = trainView('words', options.seed ?? 1);
+        model.members = [{ ...words, meta: {} }];
+        model.meta = {
+          ...model.meta,
+          ensemble: ['ngrams', 'words'],
+          words: { l2: words.meta.l2, nb: words.meta.nb, temperature: words.temperature },
+        };
+      }
+      return model;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { FEATURES_VERSION, type SparseVector } from './features.js';
+import { FEATURES_VERSION, READABLE_FEATURES, type FeatureView, type SparseVector } from './features.js';
 
 /** A multinomial logistic-regression model over hashed n-grams plus named dense features. */
 export interface LinearModel {
@@ -17,7 +17,24 @@ export interface LinearModel {
   bias: Float32Array;
   /** Softmax temperature chosen for calibration. */
   temperature: number;
+  /** The n-grams it reads (`ngrams` unless said). */
+  view?: FeatureView;
+  /**
+   * Models of the same task over other views: the prediction averages their calibrated probabilities
+   * with this model's (an ensemble; each member has no members of its own).
+   */
+  members?: LinearModel[];
   meta: Record<string, unknown>;
+}
+
+/** One ensemble member in a model file: its view and weights (task, labels and dense features are the file's). */
+export interface MemberFile {
+  view: FeatureView;
+  buckets: number;
+  bias: number[];
+  scales: number[];
+  weights: string;
+  temperature: number;
 }
 
 /** The serialised form: weights quantised to int8 per label row, base64-encoded. */
@@ -34,8 +51,14 @@ export interface ModelFile {
   temperature: number;
   /** The featuriser version the model was trained with. */
   features: number;
+  /** The view of the top-level weights (absent: `ngrams`). */
+  view?: FeatureView;
+  /** Further ensemble members (featuriser v4). */
+  members?: MemberFile[];
   meta: Record<string, unknown>;
 }
+
+const VIEWS: readonly FeatureView[] = ['ngrams', 'words'];
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -70,8 +93,8 @@ function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** Serialises a model (int8 weights: 4× smaller, accuracy unchanged to three decimals in our runs). */
-export function serializeModel(model: LinearModel): ModelFile {
+/** int8 weights per label column, base64-encoded, with one scale per label. */
+function quantize(model: LinearModel): { scales: number[]; weights: string } {
   const width = model.buckets + model.dense.length;
   const classes = model.labels.length;
   const bytes = new Int8Array(model.weights.length);
@@ -83,6 +106,28 @@ export function serializeModel(model: LinearModel): ModelFile {
     scales.push(scale);
     for (let i = 0; i < width; i++) bytes[i * classes + c] = Math.round((model.weights[i * classes + c] ?? 0) / scale);
   }
+  return { scales, weights: toBase64(new Uint8Array(bytes.buffer)) };
+}
+
+function dequantize(encoded: string, scales: readonly number[], width: number, classes: number): Float32Array {
+  const bytes = new Int8Array(fromBase64(encoded).buffer);
+  if (bytes.length !== width * classes) throw new Error('tongli: model weights do not match its labels and buckets');
+  const weights = new Float32Array(bytes.length);
+  for (let i = 0; i < width; i++) {
+    for (let c = 0; c < classes; c++) weights[i * classes + c] = (bytes[i * classes + c] ?? 0) * (scales[c] ?? 1);
+  }
+  return weights;
+}
+
+/** Serialises a model (int8 weights: 4× smaller, accuracy unchanged to three decimals in our runs). */
+export function serializeModel(model: LinearModel): ModelFile {
+  const members = (model.members ?? []).map((m) => ({
+    view: m.view ?? 'ngrams',
+    buckets: m.buckets,
+    bias: [...m.bias],
+    ...quantize(m),
+    temperature: m.temperature,
+  }));
   return {
     format: 'tongli-model',
     version: 1,
@@ -91,10 +136,11 @@ export function serializeModel(model: LinearModel): ModelFile {
     buckets: model.buckets,
     dense: model.dense,
     bias: [...model.bias],
-    scales,
-    weights: toBase64(new Uint8Array(bytes.buffer)),
+    ...quantize(model),
     temperature: model.temperature,
     features: FEATURES_VERSION,
+    ...(model.view && model.view !== 'ngrams' ? { view: model.view } : {}),
+    ...(members.length > 0 ? { members } : {}),
     meta: model.meta,
   };
 }
@@ -107,31 +153,43 @@ export function parseModel(value: unknown): LinearModel {
   if (!Array.isArray(f.labels) || f.labels.length < 2 || !Number.isInteger(f.buckets) || !Array.isArray(f.dense)) {
     throw new Error('tongli: model file is missing labels, buckets or dense features');
   }
-  if (f.features !== FEATURES_VERSION) {
+  if (!READABLE_FEATURES.includes(f.features)) {
     throw new Error(
       `tongli: the ${String(f.task)} model was trained with text features v${String(f.features)}, this engine computes v${FEATURES_VERSION}; retrain it with tongli train`,
     );
   }
-  const width = f.buckets + f.dense.length;
-  const bytes = new Int8Array(fromBase64(f.weights).buffer);
-  if (bytes.length !== width * f.labels.length) throw new Error('tongli: model weights do not match its labels and buckets');
-  const classes = f.labels.length;
-  const weights = new Float32Array(bytes.length);
-  for (let i = 0; i < width; i++) {
-    for (let c = 0; c < classes; c++) weights[i * classes + c] = (bytes[i * classes + c] ?? 0) * (f.scales[c] ?? 1);
+  const view = (f.view ?? 'ngrams') as FeatureView;
+  const members = f.members ?? [];
+  if (
+    !VIEWS.includes(view) ||
+    !Array.isArray(members) ||
+    members.some((m) => !m || !VIEWS.includes(m.view) || !Number.isInteger(m.buckets))
+  ) {
+    throw new Error(`tongli: the ${String(f.task)} model reads a view this engine does not compute (expected ${VIEWS.join(' or ')})`);
   }
-  return {
+  const classes = f.labels.length;
+  const labels = f.labels.map(String);
+  const dense = f.dense.map(String);
+  const meta = f.meta ?? {};
+  const linear = (
+    m: { buckets: number; bias: number[]; scales: number[]; weights: string; temperature: number },
+    v: FeatureView,
+  ): LinearModel => ({
     format: 'tongli-model',
     version: 1,
     task: String(f.task),
-    labels: f.labels.map(String),
-    buckets: f.buckets,
-    dense: f.dense.map(String),
-    weights,
-    bias: Float32Array.from(f.bias),
-    temperature: Number(f.temperature) || 1,
-    meta: f.meta ?? {},
-  };
+    labels,
+    buckets: m.buckets,
+    dense,
+    weights: dequantize(m.weights, m.scales, m.buckets + dense.length, classes),
+    bias: Float32Array.from(m.bias),
+    temperature: Number(m.temperature) || 1,
+    view: v,
+    meta,
+  });
+  const model = linear(f, view);
+  if (members.length > 0) model.members = members.map((m) => linear(m, m.view));
+  return model;
 }
 
 /** Class probabilities for one example. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../analyzer.js';
-import { CONTEXT_WEIGHT, createFeaturizer } from './features.js';
-import { parseModel, serializeModel, topContribution, topContributions } from './linear.js';
+import { CONTEXT_WEIGHT, createFeaturizer, FEATURES_VERSION } from './features.js';
+import { parseModel, serializeModel, topContribution, topContributions, type ModelFile } from './linear.js';
 
 const rules = createAnalyzer();
 
@@ -64,6 +64,46 @@ describe('the learned layer', () => {
     const file = serializeModel(model);
     expect(() => createAnalyzer({ models: [{ ...file, dense: file.dense.slice(1), weights: file.weights }] })).toThrow(/^tongli: /);
     expect(() => createAnalyzer({ models: [{ ...file, task: 'mood' }] })).toThrow(/task "mood" is unknown/);
+  });
+
+  it('trains an ensemble over the words view where asked, and reads it back', () => {
+    const ensemble = rules.train('sentiment', rows, { seed: 7, buckets: 1 << 12, ensemble: true });
+    const single = rules.train('sentiment', rows, { seed: 7, buckets: 1 << 12, ensemble: false });
+    expect(single.members).toBeUndefined();
+    expect(ensemble.members?.map((m) => m.view)).toEqual(['words']);
+    // The ngrams model of an ensemble is the single model, bit for bit.
+    expect(Array.from(ensemble.weights)).toEqual(Array.from(single.weights));
+    const file = JSON.parse(JSON.stringify(serializeModel(ensemble))) as ModelFile;
+    expect(file).toMatchObject({ version: 1, features: FEATURES_VERSION, members: [{ view: 'words', buckets: 1 << 12 }] });
+    expect(parseModel(file).members?.[0]?.view).toBe('words');
+    expect(() => parseModel({ ...file, members: [{ ...file.members![0]!, view: 'bytes' }] })).toThrow(/^tongli: .*view/);
+    expect(() => parseModel({ ...file, features: FEATURES_VERSION + 1 })).toThrow(/retrain it with tongli train/);
+    // A file written before the words view (featuriser v3) is still read: its ngrams are unchanged.
+    expect(parseModel({ ...serializeModel(single), features: 3 }).labels).toEqual(single.labels);
+    const withModel = createAnalyzer({ models: [file] });
+    const p = withModel.predict('sentiment', { id: 'x', text: '送餐太磨叽' }, { explain: true });
+    expect(p).toMatchObject({ label: 'negative' });
+    expect(p.reasons?.join(' ')).toMatch(/磨|叽/);
+    // The per-message path (the fused bank) averages the members as predict does.
+    const alone = createAnalyzer({ models: [serializeModel(single)] });
+    expect(alone.analyzeCustomer('小哥很利索！').model?.sentiment).not.toBe(withModel.analyzeCustomer('小哥很利索！').model?.sentiment);
+    for (const text of ['送餐太磨叽', '利索', '小哥很利索！', 'so so', '']) {
+      const predicted = withModel.predict('sentiment', { id: 't', text });
+      const refined = withModel.analyzeCustomer(text).model?.sentiment ?? Number.NaN;
+      expect(refined).toBeCloseTo('score' in predicted ? predicted.score : Number.NaN, 2);
+    }
+  });
+
+  it('featurises the words view as token 1–3-grams apart from the ngrams view', () => {
+    const spans: string[] = [];
+    const text = 'not good at all 太慢';
+    const words = createFeaturizer({ buckets: 1 << 16, view: 'words' });
+    const x = words(text, 3, (_, start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(expect.arrayContaining(['not', 'not good', 'not good at', '太', '太慢', 'all 太慢']));
+    expect(spans).not.toContain('goo');
+    expect(Math.sqrt(Array.from(x.values.subarray(0, x.length)).reduce((s, v) => s + v * v, 0))).toBeCloseTo(1, 5);
+    const ngrams = createFeaturizer({ buckets: 1 << 16 })(text, 3);
+    expect(Array.from(x.indices.subarray(0, x.length))).not.toEqual(Array.from(ngrams.indices));
   });
 
   it('needs two labels to train', () => {

@@ -32,6 +32,17 @@ export function readsContext(task: ModelTask): boolean {
   return CONTEXT_TASKS.includes(task);
 }
 
+/**
+ * Tasks whose model is an ensemble: the default `ngrams` view and a `words` view (token 1–3-grams),
+ * trained apart and averaged. Chosen by 3-fold cross-validation of the trainer on train rows: sentiment
+ * GoEmotions .677 → .690, waimai .884 → .882, hotel .882 → .884, shopping .909 → .909
+ * (docs/adr/0004-learned-layer.md).
+ */
+const ENSEMBLE_TASKS: readonly ModelTask[] = ['sentiment'];
+export function ensembles(task: ModelTask): boolean {
+  return ENSEMBLE_TASKS.includes(task);
+}
+
 /** Hash seed per task family, so the same n-gram lands in different buckets for different tasks. */
 export const FEATURE_SEED = 0x7a11;
 
