@@ -17,28 +17,37 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
     await t.close();
   });
 
-  it('analyses messages off the event loop and brings their events back to the server', async () => {
+  /** Posts a message in a new conversation, lets the job thread work, and returns what it stored. */
+  const postAndAnalyse = async (type: 'incoming' | 'outgoing', body: string) => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {
       inboxId,
       customer: { identities: [{ kind: 'external', value: randomUUID() }] },
     });
-    const posted = await postMessage(t.deps, {
+    const { message } = await postMessage(t.deps, {
       conversationId: conversation.id,
-      type: 'incoming',
-      senderType: 'customer',
-      body: '我已经打了三次电话了，每次都让我等，太过分了！',
+      type,
+      senderType: type === 'incoming' ? 'customer' : 'agent',
+      body,
     });
     await t.runner.drain();
     const stored = await t.deps.db.kysely
       .selectFrom('message_analyses')
-      .select(['emotion', 'engine_version'])
-      .where('message_id', '=', posted.message.id)
+      .select(['emotion', 'engine_version', 'lexicon_hash', 'result'])
+      .where('message_id', '=', message.id)
       .executeTakeFirstOrThrow();
+    return { inboxId, conversationId: conversation.id, messageId: message.id, stored };
+  };
+
+  it('analyses messages off the event loop and brings their events back to the server', async () => {
+    const { inboxId, conversationId, messageId, stored } = await postAndAnalyse(
+      'incoming',
+      '我已经打了三次电话了，每次都让我等，太过分了！',
+    );
     expect(stored.emotion).toBe('anger');
     expect(stored.engine_version).toBe(t.deps.engine.version);
-    const analysed = events.find((e) => e.type === 'message.analyzed' && (e.data as { messageId: string }).messageId === posted.message.id);
-    expect(analysed?.conversationId).toBe(conversation.id);
+    const analysed = events.find((e) => e.type === 'message.analyzed' && (e.data as { messageId: string }).messageId === messageId);
+    expect(analysed?.conversationId).toBe(conversationId);
     expect(analysed?.inboxId).toBe(inboxId);
     // The work was done over the thread's own pool, not the server's.
     const pools = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = 'tongli-jobs'`.execute(
@@ -55,23 +64,7 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
       body: { dontSay: [{ phrase: 'no worries mate', rewrite: 'I understand how frustrating this is' }] },
     });
     expect(saved.status).toBe(200);
-    const inboxId = await t.inbox('api');
-    const conversation = await createConversation(t.deps, {
-      inboxId,
-      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
-    });
-    const reply = await postMessage(t.deps, {
-      conversationId: conversation.id,
-      type: 'outgoing',
-      senderType: 'agent',
-      body: 'OK no worries mate.',
-    });
-    await t.runner.drain();
-    const stored = await t.deps.db.kysely
-      .selectFrom('message_analyses')
-      .select(['lexicon_hash', 'result'])
-      .where('message_id', '=', reply.message.id)
-      .executeTakeFirstOrThrow();
+    const { stored } = await postAndAnalyse('outgoing', 'OK no worries mate.');
     expect(stored.lexicon_hash).toBe(t.deps.engine.lexiconHash);
     expect(JSON.stringify(stored.result)).toContain('guideline_violation');
   });
