@@ -74,8 +74,10 @@ export async function startJobThreads(options: {
       });
     });
 
+  // A thread that died and waits for its restart (threadId -1) would never answer a drain or a stop.
+  const running = (): Worker[] => threads.filter((worker) => worker.threadId !== -1);
   const post = (message: ToJobThread): void => {
-    for (const worker of threads) worker.postMessage(message);
+    for (const worker of running()) worker.postMessage(message);
   };
   try {
     await Promise.all(Array.from({ length: options.threads }, (_, slot) => start(slot)));
@@ -98,7 +100,7 @@ export async function startJobThreads(options: {
     },
     drain: async () => {
       await Promise.all(
-        threads.map(
+        running().map(
           (worker) =>
             new Promise<void>((resolve) => {
               const id = ++nextId;
@@ -114,7 +116,7 @@ export async function startJobThreads(options: {
     stop: async () => {
       stopping = true;
       await Promise.all(
-        threads.map(
+        running().map(
           (worker) =>
             new Promise<void>((resolve) => {
               worker.once('exit', () => resolve());
