@@ -139,8 +139,9 @@ describe.each(DATABASES)('group commit of messages on %s', (database) => {
     const reply = (conversationId: string, i: number) =>
       postMessage(deps, { conversationId, type: 'outgoing', senderType: 'agent', body: `回复${i}` });
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => reply(chat, i)));
-    // One channel lookup per reply and one insert for all; the hooks' transaction would take several statements each.
-    expect(statements()).toBeLessThanOrEqual(12);
+    // One channel lookup per reply, then group-committed inserts (how many batches depends on when the lookups return);
+    // the hooks' transaction would take about six statements each.
+    expect(statements()).toBeLessThan(20);
     expect(replies.map((r) => r.message.email_message_id)).toEqual(Array.from({ length: 10 }, () => null));
 
     const emailInbox = await t.inbox('email');
