@@ -151,6 +151,8 @@ export interface ConversationAnalysesTable {
   peak_emotion: string | null;
   peak_sentiment: number | null;
   satisfaction_label: string | null;
+  /** The `seq` of the last message the analysis read; a refresh that read less does not replace it (0017). */
+  through_seq: number | null;
   analyzed_at: CreatedAt;
 }
 

@@ -88,10 +88,12 @@ export function conversationAnalysisRow(
   conversationId: string,
   whole: ConversationAnalysis,
   stamp: AnalysisStamp,
+  throughSeq: number | null = null,
 ): Insertable<ConversationAnalysesTable> {
   const last = whole.trajectory.at(-1);
   return {
     conversation_id: conversationId,
+    through_seq: throughSeq,
     engine_version: stamp.version,
     lexicon_hash: stamp.lexiconHash,
     last_emotion: last?.emotion ?? null,

@@ -101,4 +101,54 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     expect(row.peak_sentiment).toBeCloseTo(upset.sentiment, 5);
     expect(row.turnaround).toBeGreaterThan(0);
   });
+
+  it('keeps a conversation analysis that read further than a refresh committing after it', async () => {
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const said = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'incoming',
+      senderType: 'customer',
+      body: '你们的客服态度太差了，我要投诉！',
+    });
+    await analyzeMessages(t.deps, [said.message.id]);
+    const db = t.deps.db.kysely;
+    const stored = () =>
+      db
+        .selectFrom('conversation_analyses')
+        .select(['through_seq', 'last_emotion'])
+        .where('conversation_id', '=', conversation.id)
+        .executeTakeFirstOrThrow();
+    const first = await stored();
+    expect(first.through_seq).toBe(said.message.seq);
+    expect(first.last_emotion).not.toBe('joy');
+
+    // Another thread's refresh that read a later message committed first; this one's retry read less and must not win.
+    const later = said.message.seq + 1000;
+    await db
+      .updateTable('conversation_analyses')
+      .set({ through_seq: later, last_emotion: 'joy' })
+      .where('conversation_id', '=', conversation.id)
+      .execute();
+    const events: { type: string; data: unknown }[] = [];
+    const unsubscribe = t.deps.bus.subscribe((event) => events.push(event));
+    await analyzeMessages(t.deps, [said.message.id]);
+    unsubscribe();
+    expect(await stored()).toEqual({ through_seq: later, last_emotion: 'joy' });
+    // The message's own analysis is still stored and sent; the stale conversation summary is not.
+    const analyzed = events.find((event) => event.type === 'message.analyzed');
+    expect(analyzed?.data).toMatchObject({ messageId: said.message.id, conversation: null });
+
+    // A refresh that read as far or further replaces it.
+    await db
+      .updateTable('conversation_analyses')
+      .set({ through_seq: said.message.seq })
+      .where('conversation_id', '=', conversation.id)
+      .execute();
+    await analyzeMessages(t.deps, [said.message.id]);
+    expect(await stored()).toEqual(first);
+  });
 });

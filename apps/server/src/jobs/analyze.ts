@@ -1,5 +1,5 @@
-import { sql, type Insertable } from 'kysely';
-import type { ConversationAnalysesTable, MessageAnalysesTable } from '../db/schema.js';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { ConversationAnalysesTable, Database, MessageAnalysesTable } from '../db/schema.js';
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
@@ -139,7 +139,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     messageRows.push(messageAnalysisRow(message, result, stamp));
     let summary: unknown = null;
     if (whole) {
-      conversationRows.push(conversationAnalysisRow(conversation.id, whole, stamp));
+      conversationRows.push(conversationAnalysisRow(conversation.id, whole, stamp, message.seq));
       summary = {
         lastEmotion: last?.emotion,
         lastIntensity: last?.intensity,
@@ -161,6 +161,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
   if (messageRows.length === 0) return;
 
   const alerts = analyzed.flatMap((a) => a.alerts);
+  let applied = new Set<string>();
   await db.transaction().execute(async (trx) => {
     // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
     await relaxDurability(trx);
@@ -181,30 +182,8 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
         })),
       )
       .execute();
-    if (conversationRows.length > 0) {
-      await trx
-        .insertInto('conversation_analyses')
-        .values(conversationRows)
-        .onConflict((oc) =>
-          oc.column('conversation_id').doUpdateSet((eb) => ({
-            engine_version: eb.ref('excluded.engine_version'),
-            lexicon_hash: eb.ref('excluded.lexicon_hash'),
-            last_emotion: eb.ref('excluded.last_emotion'),
-            last_intensity: eb.ref('excluded.last_intensity'),
-            empathy_score: eb.ref('excluded.empathy_score'),
-            satisfaction: eb.ref('excluded.satisfaction'),
-            satisfaction_label: eb.ref('excluded.satisfaction_label'),
-            risk: eb.ref('excluded.risk'),
-            lang: eb.ref('excluded.lang'),
-            turnaround: eb.ref('excluded.turnaround'),
-            peak_emotion: eb.ref('excluded.peak_emotion'),
-            peak_sentiment: eb.ref('excluded.peak_sentiment'),
-            result: eb.ref('excluded.result'),
-            analyzed_at: sql<Date>`now()`,
-          })),
-        )
-        .execute();
-    }
+    // A refresh that read fewer messages than the stored one (another thread's, committed first) is dropped.
+    applied = await saveConversationAnalyses(trx, conversationRows);
     await enqueueWebhookEvents(
       trx,
       'message.analyzed',
@@ -225,11 +204,61 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
     deps.bus.publish({
       type: 'message.analyzed',
       ...scope,
-      data: { messageId: a.message.id, conversationId: conversation.id, analysis: a.result, conversation: a.summary },
+      data: {
+        messageId: a.message.id,
+        conversationId: conversation.id,
+        analysis: a.result,
+        conversation: applied.has(conversation.id) ? a.summary : null,
+      },
     });
     for (const alert of a.alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
   }
   if (alerts.length > 0) deps.wakeJobs();
+}
+
+/**
+ * Upserts conversation analyses, except over a stored one that read further (`through_seq`): two job threads or
+ * processes may refresh one conversation at once and commit in either order. Returns the conversations written.
+ */
+export async function saveConversationAnalyses(
+  trx: Transaction<Database>,
+  rows: readonly Insertable<ConversationAnalysesTable>[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const written = await trx
+    .insertInto('conversation_analyses')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('conversation_id')
+        .doUpdateSet((eb) => ({
+          engine_version: eb.ref('excluded.engine_version'),
+          lexicon_hash: eb.ref('excluded.lexicon_hash'),
+          last_emotion: eb.ref('excluded.last_emotion'),
+          last_intensity: eb.ref('excluded.last_intensity'),
+          empathy_score: eb.ref('excluded.empathy_score'),
+          satisfaction: eb.ref('excluded.satisfaction'),
+          satisfaction_label: eb.ref('excluded.satisfaction_label'),
+          risk: eb.ref('excluded.risk'),
+          lang: eb.ref('excluded.lang'),
+          turnaround: eb.ref('excluded.turnaround'),
+          peak_emotion: eb.ref('excluded.peak_emotion'),
+          peak_sentiment: eb.ref('excluded.peak_sentiment'),
+          result: eb.ref('excluded.result'),
+          through_seq: eb.ref('excluded.through_seq'),
+          analyzed_at: sql<Date>`now()`,
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('conversation_analyses.through_seq', 'is', null),
+            eb('excluded.through_seq', 'is', null),
+            eb('conversation_analyses.through_seq', '<=', eb.ref('excluded.through_seq')),
+          ]),
+        ),
+    )
+    .returning('conversation_id')
+    .execute();
+  return new Set(written.map((row) => row.conversation_id));
 }
 
 /** Anger (or negative sentiment) strictly rising over the last customer turns. */

@@ -82,6 +82,7 @@ export function startServerProcess(env: Record<string, string>, port: number): P
     process.execPath,
     [
       ...(process.env.TONGLI_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.TONGLI_PROFILE] : []),
+      ...(process.env.TONGLI_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       BIN,
       'serve',
       '--no-demo',
