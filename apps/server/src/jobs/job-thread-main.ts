@@ -9,12 +9,12 @@ import { openDatabase } from '../db/database.js';
 import { PLATFORM_MODULES } from '../modules.js';
 import type { EventBus } from '../realtime/bus.js';
 import { attachJobRunner, createDeps } from '../services.js';
-import type { FromJobThread, JobThreadData, ToJobThread } from './job-threads.js';
+import { jobThreadWorker, type FromJobThread, type JobThreadData, type ToJobThread } from './job-threads.js';
 
 const port = parentPort;
 if (!port) throw new Error('tongli: job-thread-main runs as a worker thread');
 const send = (message: FromJobThread): void => port.postMessage(message);
-const { config, pollMs, models } = workerData as JobThreadData;
+const { config, pollMs, models, slot } = workerData as JobThreadData;
 
 /** Nice value of a job thread: when the cores are busy, requests waiting for an acknowledgement go first. */
 const JOB_THREAD_NICE = 10;
@@ -34,7 +34,8 @@ try {
     close: async () => undefined,
   };
   const deps = await createDeps(config, db, bus, PLATFORM_MODULES, { models });
-  const runner = attachJobRunner(deps, PLATFORM_MODULES, pollMs);
+  // Named by slot: a thread restarted in the slot of one that died frees the jobs that one had claimed.
+  const runner = attachJobRunner(deps, PLATFORM_MODULES, pollMs, jobThreadWorker(slot));
   port.on('message', (message: ToJobThread) => {
     if (message.kind === 'wake') runner.wake();
     else if (message.kind === 'drain') void runner.drain().then(() => send({ kind: 'drained', id: message.id }));

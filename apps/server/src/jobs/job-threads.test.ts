@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
 import type { PlatformEvent } from '../realtime/bus.js';
 import { createTestPlatform, type TestPlatform } from '../testing/platform.js';
+import { jobThreadWorker, type JobThreads } from './job-threads.js';
 
 describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
   let t: TestPlatform;
@@ -67,6 +68,37 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
     const { stored } = await postAndAnalyse('outgoing', 'OK no worries mate.');
     expect(stored.lexicon_hash).toBe(t.deps.engine.lexiconHash);
     expect(JSON.stringify(stored.result)).toContain('guideline_violation');
+  });
+
+  it('restarts a thread that died, and the new one takes over the jobs the dead one had claimed at once', async () => {
+    const threads = t.runner as JobThreads;
+    const [dead] = threads.workers();
+    await dead?.terminate();
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const { message } = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'incoming',
+      senderType: 'customer',
+      body: '你们的客服态度太差了，我要投诉！',
+    });
+    // As if the thread had claimed the job just before it died: its lease would hold the job for a minute.
+    const db = t.deps.db.kysely;
+    const claimed = await db
+      .updateTable('jobs')
+      .set({ locked_by: jobThreadWorker(0), locked_until: sql<Date>`now() + interval '60 seconds'` })
+      .where('kind', '=', 'analyze_message')
+      .where(sql`payload->>'messageId'`, '=', message.id)
+      .executeTakeFirst();
+    expect(Number(claimed.numUpdatedRows)).toBe(1);
+    await vi.waitFor(() => expect(threads.workers()[0]?.threadId ?? -1).not.toBe(-1), { timeout: 10_000, interval: 100 });
+    expect(threads.workers()[0]).not.toBe(dead);
+    await t.runner.drain();
+    const stored = await db.selectFrom('message_analyses').select('emotion').where('message_id', '=', message.id).executeTakeFirst();
+    expect(stored?.emotion).toBeTruthy();
   });
 });
 

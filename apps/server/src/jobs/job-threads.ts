@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/config.js';
@@ -10,6 +11,18 @@ export interface JobThreadData {
   config: Config;
   pollMs: number;
   models: boolean;
+  /** Which of the threads this is; a restarted thread takes the slot of the one that died. */
+  slot: number;
+}
+
+/** The name a job thread's claims carry: unique among live runners, and the same for a thread restarted in its slot. */
+export function jobThreadWorker(slot: number): string {
+  return `${hostname()}:${process.pid}:thread-${slot}`;
+}
+
+/** Job threads, with the workers themselves for health reports and tests. */
+export interface JobThreads extends JobRunner {
+  workers(): readonly Worker[];
 }
 
 /** Messages between the server and a job thread. */
@@ -17,7 +30,7 @@ export type ToJobThread = { kind: 'wake' } | { kind: 'drain'; id: number } | { k
 export type FromJobThread =
   { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'event'; event: PlatformEvent } | { kind: 'drained'; id: number };
 
-/** A thread that died unexpectedly is started again after this long (its claimed jobs return when their lease ends). */
+/** A thread that died unexpectedly is started again in its slot after this long (and frees what it had claimed). */
 const RESTART_MS = 1_000;
 
 /** Starts one thread on the built entry beside this file, or (under the test runner, from sources) through tsx. */
@@ -42,8 +55,8 @@ export async function startJobThreads(options: {
   pollMs: number;
   bus: EventBus;
   models: boolean;
-}): Promise<JobRunner> {
-  const data: JobThreadData = { config: options.config, pollMs: options.pollMs, models: options.models };
+}): Promise<JobThreads> {
+  const data = { config: options.config, pollMs: options.pollMs, models: options.models };
   let stopping = false;
   let nextId = 0;
   const waiting = new Map<number, () => void>();
@@ -51,7 +64,7 @@ export async function startJobThreads(options: {
 
   const start = (slot: number): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = spawnThread(data);
+      const worker = spawnThread({ ...data, slot });
       threads[slot] = worker;
       let ready = false;
       worker.on('message', (message: FromJobThread) => {
@@ -89,6 +102,7 @@ export async function startJobThreads(options: {
 
   let wakePending = false;
   return {
+    workers: () => threads,
     // One wake per turn of the event loop, however many messages it stored.
     wake: () => {
       if (wakePending) return;

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { claimJobs, completeJobs, enqueueJob, failJob, releaseOrphanedJobs } from '../repositories/jobs.js';
+import { claimJobs, completeJobs, enqueueJob, failJob, releaseClaims, releaseOrphanedJobs } from '../repositories/jobs.js';
 import { analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
@@ -57,12 +57,17 @@ export function createJobRunner(
     pollMs?: number;
     batch?: number;
     handlers?: Record<string, JobHandler>;
+    /**
+     * This runner's name in job claims, unique among live runners (default: host, pid and a random part). A runner
+     * restarted under the same name frees its predecessor's claims at once (a job thread that died and was restarted).
+     */
+    worker?: string;
     /** Run once before each batch with the kinds it holds (e.g. to pick up guidelines saved by another process). */
     beforeJobs?: ((deps: Deps, kinds: ReadonlySet<string>) => Promise<void>)[];
   } = {},
 ): JobRunner {
   const handlers = { ...CORE_HANDLERS, ...options.handlers };
-  const worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const worker = options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const pollMs = options.pollMs ?? 500;
   const batch = options.batch ?? 128;
   let stopped = false;
@@ -75,6 +80,7 @@ export function createJobRunner(
     if (!orphansReleased) {
       // Jobs a killed process of this machine had claimed would otherwise wait out their lease.
       await releaseOrphanedJobs(deps.db.kysely, hostname(), isPidAlive);
+      if (options.worker) await releaseClaims(deps.db.kysely, [options.worker]);
       orphansReleased = true;
     }
     const jobs = await claimJobs(deps.db.kysely, worker, batch);

@@ -28,11 +28,16 @@ export async function releaseOrphanedJobs(db: Executor, host: string, isAlive: (
       const pid = Number(worker.slice(host.length + 1).split(':')[0]);
       return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
     });
-  if (orphans.length === 0) return 0;
+  return releaseClaims(db, orphans);
+}
+
+/** Frees the unfinished jobs claimed by these workers (known to be gone), so they run now rather than after their lease. */
+export async function releaseClaims(db: Executor, workers: readonly string[]): Promise<number> {
+  if (workers.length === 0) return 0;
   const result = await db
     .updateTable('jobs')
     .set({ locked_until: null })
-    .where('locked_by', 'in', orphans)
+    .where('locked_by', 'in', workers)
     .where('done_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
