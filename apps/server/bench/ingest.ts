@@ -1,7 +1,9 @@
 /**
  * Ingest benchmark: a separate `tongli serve` process on PGlite and (with DATABASE_URL) PostgreSQL, loaded from this
  * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
- * server's CPU and memory. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
+ * server's CPU and memory, and the CPU per message by where it ran (the server's threads, PostgreSQL, this load
+ * generator) with the rate the machine's cores allow at that cost. TONGLI_NODE_FLAGS passes flags to the server's
+ * Node (e.g. `--trace-gc`); TONGLI_PROFILE=DIR writes its CPU profiles there. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  * [--conversations 2000] [--replies] (every second message an agent's reply, as in a live chat: longer conversations
  * with replies are where each message's conversation refresh costs most).
  */
@@ -19,6 +21,9 @@ import {
   stopProcess,
   processCpuSeconds,
   processPeakRssMb,
+  threadCpuSeconds,
+  commandCpuSeconds,
+  cpuSecondsBetween,
 } from '../src/testing/process.js';
 
 const { values } = parseArgs({
@@ -113,6 +118,21 @@ async function runPeer(database: 'pglite' | 'postgres') {
   return result;
 }
 
+/**
+ * CPU per acknowledged-and-analysed message (µs) from the burst until its backlog was analysed, by where it ran, and the
+ * rate this machine's cores would allow the server and its database alone (no load generator) at that cost: the
+ * ceiling for `acknowledgedPerSec` with analysis keeping up. PostgreSQL counts every `postgres` process of the machine
+ * (its background writers too); a backend that exits within the window is missed.
+ */
+function cpuPerMessage(messages: number, seconds: Record<'serverMainThread' | 'serverOtherThreads' | 'postgres' | 'loadGenerator', number>) {
+  const us = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round((v * 1e6) / Math.max(1, messages))]));
+  const platformSeconds = seconds.serverMainThread + seconds.serverOtherThreads + seconds.postgres;
+  return {
+    cpuPerMessageUs: us,
+    ceilingPerSec: platformSeconds > 0 ? Math.round((cpus().length * messages) / platformSeconds) : null,
+  };
+}
+
 /** The server's event-loop delay since the last scrape (p99, max), from its Prometheus metrics. */
 async function eventLoopLag(origin: string): Promise<{ p99: number; max: number }> {
   const text = await (await fetch(`${origin}/metrics`)).text();
@@ -146,12 +166,22 @@ async function run(database: 'pglite' | 'postgres') {
     ((await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> }).jobs.analyze_message ?? 0;
 
   const cpu0 = processCpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
+  const postgres0 = commandCpuSeconds('postgres');
+  const self0 = process.cpuUsage();
   const t0 = performance.now();
   const max = await load({});
   const ackSeconds = (performance.now() - t0) / 1000;
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(pid);
+  const costs = cpuPerMessage(max['2xx'], {
+    serverMainThread: cpuSecondsBetween(threads0, threadCpuSeconds(pid), (tid) => tid === pid),
+    serverOtherThreads: cpuSecondsBetween(threads0, threadCpuSeconds(pid), (tid) => tid !== pid),
+    // PGlite runs inside the server's main thread.
+    postgres: database === 'postgres' ? cpuSecondsBetween(postgres0, commandCpuSeconds('postgres')) : 0,
+    loadGenerator: (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6,
+  });
   await eventLoopLag(origin); // prom-client restarts its event-loop histogram at each scrape
   const fixed = await load({ overallRate: 1000, connections: 64 });
   const lag = await eventLoopLag(origin);
@@ -166,6 +196,7 @@ async function run(database: 'pglite' | 'postgres') {
     ackSeconds: Number(ackSeconds.toFixed(1)),
     analysedSeconds: Number(analysedSeconds.toFixed(1)),
     serverCpuCores: Number(((cpu1 - cpu0) / analysedSeconds).toFixed(2)),
+    ...costs,
     at1000: {
       achievedPerSec: Math.round(fixed.requests.average),
       p50Ms: fixed.latency.p50,

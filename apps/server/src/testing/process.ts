@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -121,6 +121,42 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
 export function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds (user + system) each thread of a process has used so far, by thread id, from /proc (Linux). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return threads;
+}
+
+/** CPU seconds used so far by every process of this machine with this command name (e.g. `postgres`), from /proc. */
+export function commandCpuSeconds(command: string): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== command) continue;
+      found.set(Number(entry), processCpuSeconds(Number(entry)));
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return found;
+}
+
+/** CPU seconds between two readings of `threadCpuSeconds` or `commandCpuSeconds` (new entries count from zero). */
+export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>, keep: (id: number) => boolean = () => true): number {
+  let sum = 0;
+  for (const [id, seconds] of after) if (keep(id)) sum += seconds - (before.get(id) ?? 0);
+  return sum;
 }
 
 /** A process's peak resident memory in MB, from /proc (Linux). */
