@@ -124,7 +124,10 @@ async function runPeer(database: 'pglite' | 'postgres') {
  * ceiling for `acknowledgedPerSec` with analysis keeping up. PostgreSQL counts every `postgres` process of the machine
  * (its background writers too); a backend that exits within the window is missed.
  */
-function cpuPerMessage(messages: number, seconds: Record<'serverMainThread' | 'serverOtherThreads' | 'postgres' | 'loadGenerator', number>) {
+function cpuPerMessage(
+  messages: number,
+  seconds: Record<'serverMainThread' | 'serverOtherThreads' | 'postgres' | 'loadGenerator', number>,
+) {
   const us = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round((v * 1e6) / Math.max(1, messages))]));
   const platformSeconds = seconds.serverMainThread + seconds.serverOtherThreads + seconds.postgres;
   return {
