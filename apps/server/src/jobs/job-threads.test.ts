@@ -18,8 +18,8 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
     await t.close();
   });
 
-  /** Posts a message in a new conversation, lets the job thread work, and returns what it stored. */
-  const postAndAnalyse = async (type: 'incoming' | 'outgoing', body: string) => {
+  /** Posts a message in a new conversation. */
+  const post = async (type: 'incoming' | 'outgoing', body: string) => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {
       inboxId,
@@ -31,13 +31,19 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
       senderType: type === 'incoming' ? 'customer' : 'agent',
       body,
     });
+    return { inboxId, conversationId: conversation.id, messageId: message.id };
+  };
+
+  /** Posts a message in a new conversation, lets the job thread work, and returns what it stored. */
+  const postAndAnalyse = async (type: 'incoming' | 'outgoing', body: string) => {
+    const posted = await post(type, body);
     await t.runner.drain();
     const stored = await t.deps.db.kysely
       .selectFrom('message_analyses')
       .select(['emotion', 'engine_version', 'lexicon_hash', 'result'])
-      .where('message_id', '=', message.id)
+      .where('message_id', '=', posted.messageId)
       .executeTakeFirstOrThrow();
-    return { inboxId, conversationId: conversation.id, messageId: message.id, stored };
+    return { ...posted, stored };
   };
 
   it('analyses messages off the event loop and brings their events back to the server', async () => {
@@ -74,30 +80,20 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
     const threads = t.runner as JobThreads;
     const [dead] = threads.workers();
     await dead?.terminate();
-    const inboxId = await t.inbox('api');
-    const conversation = await createConversation(t.deps, {
-      inboxId,
-      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
-    });
-    const { message } = await postMessage(t.deps, {
-      conversationId: conversation.id,
-      type: 'incoming',
-      senderType: 'customer',
-      body: '你们的客服态度太差了，我要投诉！',
-    });
+    const { messageId } = await post('incoming', '你们的客服态度太差了，我要投诉！');
     // As if the thread had claimed the job just before it died: its lease would hold the job for a minute.
     const db = t.deps.db.kysely;
     const claimed = await db
       .updateTable('jobs')
       .set({ locked_by: jobThreadWorker(0), locked_until: sql<Date>`now() + interval '60 seconds'` })
       .where('kind', '=', 'analyze_message')
-      .where(sql`payload->>'messageId'`, '=', message.id)
+      .where(sql`payload->>'messageId'`, '=', messageId)
       .executeTakeFirst();
     expect(Number(claimed.numUpdatedRows)).toBe(1);
     await vi.waitFor(() => expect(threads.workers()[0]?.threadId ?? -1).not.toBe(-1), { timeout: 10_000, interval: 100 });
     expect(threads.workers()[0]).not.toBe(dead);
     await t.runner.drain();
-    const stored = await db.selectFrom('message_analyses').select('emotion').where('message_id', '=', message.id).executeTakeFirst();
+    const stored = await db.selectFrom('message_analyses').select('emotion').where('message_id', '=', messageId).executeTakeFirst();
     expect(stored?.emotion).toBeTruthy();
   });
 });
