@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { PREPARED } from '../db/database.js';
 import type { Database, Message } from '../db/schema.js';
 import { webhookSubscribes } from '../repositories/jobs.js';
 
@@ -105,7 +106,7 @@ async function insertWithRetry(db: Kysely<Database>, batch: readonly Pending[]):
  */
 async function insertMessages(db: Kysely<Database>, batch: readonly Pending[]): Promise<StoredRow[]> {
   const column = <T>(pick: (p: Pending) => T) => batch.map(pick);
-  const result = await sql<StoredRow>`
+  const result = await sql<StoredRow>`${sql.raw(PREPARED)}
     with input as (
       select * from unnest(
         ${column((p) => p.id)}::text[], ${column((p) => p.message.conversationId)}::text[], ${column((p) => p.message.type)}::text[],

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { createPgliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -29,6 +30,16 @@ export interface DatabaseOptions {
   /** An embedded database to start from (a `dumpDataDir` tarball): tests copy one migrated template. */
   template?: Blob | undefined;
 }
+
+/**
+ * A statement whose text starts with this comment is prepared once per PostgreSQL connection (a named statement), so
+ * the server parses and plans it once instead of on every call: the ingest statement spent 0.64 ms of its 2.2 ms in
+ * planning. Only for statements whose text never varies (values as parameters), or each variant would stay prepared.
+ * PGlite ignores it (a comment).
+ * @example
+ * await sql`${sql.raw(PREPARED)} select * from messages where id = ${id}`.execute(db);
+ */
+export const PREPARED = '/* prepared */';
 
 // bigint columns (seq, counts) fit in a double for any realistic volume; both drivers then return numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -59,7 +70,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     });
     client.release();
     return {
-      kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }),
       kind: 'postgres',
       execScript: async (sql) => {
         await pool.query(sql);
@@ -84,5 +95,44 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     close: async () => {
       await kysely.destroy();
     },
+  };
+}
+
+/** The pool as Kysely sees it, with `PREPARED` statements sent as named statements. */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (!name) {
+      name = `tongli_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  // One wrapper per connection: Kysely keeps its own state per client object.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    Client: pg.Client,
+    options: pool.options,
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = {
+          // Kysely reads it to cancel a running query.
+          get processID() {
+            return (client as { processID?: number }).processID;
+          },
+          query: ((text: unknown, values?: readonly unknown[]) =>
+            typeof text === 'string' && text.startsWith(PREPARED)
+              ? client.query({ name: nameOf(text), text, values: values ? [...values] : [] })
+              : client.query(text as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => client.release(destroy),
+        };
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
   };
 }
