@@ -153,7 +153,11 @@ export function commandCpuSeconds(command: string): Map<number, number> {
 }
 
 /** CPU seconds between two readings of `threadCpuSeconds` or `commandCpuSeconds` (new entries count from zero). */
-export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>, keep: (id: number) => boolean = () => true): number {
+export function cpuSecondsBetween(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  keep: (id: number) => boolean = () => true,
+): number {
   let sum = 0;
   for (const [id, seconds] of after) if (keep(id)) sum += seconds - (before.get(id) ?? 0);
   return sum;
