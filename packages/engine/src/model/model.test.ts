@@ -164,6 +164,27 @@ describe('the learned layer', () => {
     ).toBe(true);
   });
 
+  it('trains strategy models as an ensemble by default, and explains their answers', () => {
+    const replies = [
+      ['have you tried asking your manager for a day off?', 'Providing Suggestions'],
+      ['maybe you could talk to a friend about it', 'Providing Suggestions'],
+      ['how long have you felt this way?', 'Question'],
+      ['what happened at work today?', 'Question'],
+    ].flatMap(([text, label], i) =>
+      Array.from({ length: 6 }, (_, k) => ({ row: { id: `s${i}-${k}`, text: `${text ?? ''}${' ok'.repeat(k)}` }, label: label ?? '' })),
+    );
+    const strategy = rules.train('strategy', replies, { seed: 5, buckets: 1 << 12 });
+    expect(strategy.members?.map((m) => m.view)).toEqual(['words']);
+    expect(strategy.meta.ensemble).toEqual(['ngrams', 'words']);
+    const again = rules.train('strategy', replies, { seed: 5, buckets: 1 << 12 });
+    expect(Array.from(again.members?.[0]?.weights ?? [])).toEqual(Array.from(strategy.members?.[0]?.weights ?? []));
+    const reloaded = createAnalyzer({ models: [JSON.parse(JSON.stringify(serializeModel(strategy))) as unknown] });
+    const p = reloaded.predict('strategy', { id: 'x', text: 'how long has this been going on?' }, { explain: true });
+    // The ESConv class is answered with the catalogue technique that represents it.
+    expect(p).toMatchObject({ label: 'open_question' });
+    expect(p.reasons?.join(' ')).toMatch(/how|long/);
+  });
+
   it('finds the strongest feature without sorting, as topContributions does', () => {
     const f = createFeaturizer({ buckets: 1 << 12 });
     for (const text of ['送餐太磨叽', '利索', 'nothing known here']) {
