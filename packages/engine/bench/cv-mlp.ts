@@ -13,76 +13,21 @@
  * by set, shuffle and fold, so several MLP settings can be compared on the same folds.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-import { createAnalyzer, goldLabel, score, type Task, type TaskMap } from '../src/index.js';
+import { score } from '../src/index.js';
 import { createFeaturizer } from '../src/model/features.js';
 import { predictProba } from '../src/model/linear.js';
 import { FEATURE_SEED } from '../src/model/models.js';
-import { agentDense, agentDenseNames, CUSTOMER_DENSE, customerDense } from '../src/model/task-features.js';
 import { trainLinear, type Example } from '../src/model/train.js';
 import { createRandom } from '../src/model/random.js';
-import { contextTurns } from '../src/tasks/predict.js';
+import { BUCKETS, loadTrainRows, shuffledFolds } from './cv-data.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const dataDir = process.env.TONGLI_DATA ?? `${root}../shared/data`;
 const cacheDir = process.env.CACHE ?? '/tmp/tongli-cv-mlp';
-const map = JSON.parse(readFileSync(`${dataDir}/tasks.json`, 'utf8')) as TaskMap;
-const jieba = Jieba.withDict(dict);
-const analyzer = createAnalyzer({ segmenter: { cut: (t) => jieba.cut(t) } });
-const techniqueIds = analyzer.catalogue.techniques.map((t) => t.id);
-const BUCKETS = 1 << 18;
-
-const SETS: Record<string, { task: Task; model: string; kind: 'customer' | 'agent'; context?: boolean }> = {
-  en_emotion_goemotions: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  goemo_emotion: { task: 'emotion', model: 'emotion', kind: 'customer' },
-  zh_sentiment_waimai: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_sentiment_hotel: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_sentiment_shopping: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_offensive_cold: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  zh_toxic_toxicn: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  en_offensive_davidson: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  zh_emotion_clue: { task: 'emotion', model: 'emotion', kind: 'customer' },
-  en_support_strategy_esconv: { task: 'strategy', model: 'strategy', kind: 'agent' },
-  en_empathy_epitome_interpretations: { task: 'empathy', model: 'empathy:interpretations', kind: 'agent' },
-  en_empathy_epitome_emotional_reactions: { task: 'empathy', model: 'empathy:emotional_reactions', kind: 'agent' },
-  en_empathy_epitome_explorations: { task: 'empathy', model: 'empathy:explorations', kind: 'agent', context: true },
-};
-
-type Raw = Record<string, unknown> & { id: string; text?: string; split?: string; context?: unknown };
 
 const featurize = createFeaturizer({ buckets: BUCKETS });
 
 function load(setKey: string) {
-  const set = setKey === 'goemo_emotion' ? 'en_emotion_goemotions' : setKey;
-  const spec = SETS[setKey]!;
-  const rows = readFileSync(`${dataDir}/${set}.jsonl`, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Raw)
-    .filter((r) => r.split === 'train')
-    .flatMap((raw) => {
-      const gold = goldLabel(map, spec.task, set, raw);
-      return gold === null ? [] : [{ raw, gold }];
-    });
-  const labels = [...new Set(rows.map((r) => r.gold))].sort();
-  const examples: Example[] = rows.map(({ raw, gold }) => {
-    const text = raw.text ?? '';
-    const norm = analyzer.normalize(text).text;
-    let dense: number[];
-    let ctx: string | undefined;
-    if (spec.kind === 'customer') dense = customerDense(analyzer.analyzeCustomer(text));
-    else {
-      const context = contextTurns(raw.context as never);
-      const customer = context.customer !== undefined ? analyzer.analyzeCustomer(context.customer) : undefined;
-      const a = analyzer.analyzeAgent(text, customer ? { ...context, customerAnalysis: customer } : context);
-      dense = agentDense(techniqueIds, a, customer);
-      if (spec.context && context.customer !== undefined) ctx = analyzer.normalize(context.customer).text;
-    }
-    return { x: featurize(norm, FEATURE_SEED, undefined, ctx), dense, y: labels.indexOf(gold) };
-  });
-  const denseNames = spec.kind === 'customer' ? CUSTOMER_DENSE : agentDenseNames(techniqueIds);
+  const { spec, labels, items, denseNames } = loadTrainRows(setKey);
+  const examples: Example[] = items.map((it) => ({ x: featurize(it.norm, FEATURE_SEED, undefined, it.ctx), dense: it.dense, y: it.y }));
   return { spec, labels, examples, denseNames: [...denseNames] };
 }
 
@@ -396,15 +341,7 @@ for (const setKey of sets) {
   const t0 = Date.now();
   for (let s = 0; s < shuffles; s++) {
     const shuffle = Number(process.env.SHUFFLE0 ?? 100) + s;
-    const random = createRandom(shuffle);
-    const order = examples.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (let f = 0; f < FOLDS; f++) {
-      const held = order.filter((_, i) => i % FOLDS === f);
-      const rest = order.filter((_, i) => i % FOLDS !== f);
+    for (const [f, { held, rest }] of shuffledFolds(examples.length, shuffle, FOLDS).entries()) {
       const gold = held.map((i) => labels[examples[i]!.y]!);
       const cached = `${cacheDir}/${setKey}-${shuffle}-${f}.json`;
       let linear: number[][];

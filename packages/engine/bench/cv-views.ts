@@ -9,44 +9,12 @@
  *   COMBOS='base;words;base+words' SHUFFLES=2 SHUFFLE0=100 npx tsx packages/engine/bench/cv-views.ts SET…
  *   (a view may carry trainer options: COMBOS='base@nb=0;base@nb=0.5;base@nb=0+base@nb=0.5')
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-import { createAnalyzer, goldLabel, score, type Task, type TaskMap } from '../src/index.js';
+import { score } from '../src/index.js';
 import { createFeaturizer, type SparseVector } from '../src/model/features.js';
 import { predictProba, type LinearModel } from '../src/model/linear.js';
 import { FEATURE_SEED } from '../src/model/models.js';
-import { agentDense, agentDenseNames, CUSTOMER_DENSE, customerDense } from '../src/model/task-features.js';
 import { trainLinear, type Example } from '../src/model/train.js';
-import { createRandom } from '../src/model/random.js';
-import { contextTurns } from '../src/tasks/predict.js';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const dataDir = process.env.TONGLI_DATA ?? `${root}../shared/data`;
-const map = JSON.parse(readFileSync(`${dataDir}/tasks.json`, 'utf8')) as TaskMap;
-const jieba = Jieba.withDict(dict);
-const analyzer = createAnalyzer({ segmenter: { cut: (t) => jieba.cut(t) } });
-const techniqueIds = analyzer.catalogue.techniques.map((t) => t.id);
-const BUCKETS = 1 << 18;
-
-const SETS: Record<string, { task: Task; model: string; kind: 'customer' | 'agent'; context?: boolean }> = {
-  en_emotion_goemotions: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  goemo_emotion: { task: 'emotion', model: 'emotion', kind: 'customer' },
-  zh_sentiment_waimai: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_sentiment_hotel: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_sentiment_shopping: { task: 'sentiment', model: 'sentiment', kind: 'customer' },
-  zh_offensive_cold: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  zh_toxic_toxicn: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  en_offensive_davidson: { task: 'abuse', model: 'abuse', kind: 'customer' },
-  zh_emotion_clue: { task: 'emotion', model: 'emotion', kind: 'customer' },
-  en_support_strategy_esconv: { task: 'strategy', model: 'strategy', kind: 'agent' },
-  en_empathy_epitome_interpretations: { task: 'empathy', model: 'empathy:interpretations', kind: 'agent' },
-  en_empathy_epitome_emotional_reactions: { task: 'empathy', model: 'empathy:emotional_reactions', kind: 'agent' },
-  en_empathy_epitome_explorations: { task: 'empathy', model: 'empathy:explorations', kind: 'agent', context: true },
-};
-
-type Raw = Record<string, unknown> & { id: string; text?: string; split?: string; context?: unknown };
+import { BUCKETS, jieba, loadTrainRows, shuffledFolds } from './cv-data.js';
 
 const FNV = 0x811c9dc5;
 const P = 0x01000193;
@@ -134,44 +102,12 @@ const VIEWS: Record<string, (text: string, ctx?: string) => SparseVector> = {
   wordc: (t) => wordView(t, true, false),
 };
 
-function load(setKey: string) {
-  const set = setKey === 'goemo_emotion' ? 'en_emotion_goemotions' : setKey;
-  const spec = SETS[setKey]!;
-  const rows = readFileSync(`${dataDir}/${set}.jsonl`, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Raw)
-    .filter((r) => r.split === 'train')
-    .flatMap((raw) => {
-      const gold = goldLabel(map, spec.task, set, raw);
-      return gold === null ? [] : [{ raw, gold }];
-    });
-  const labels = [...new Set(rows.map((r) => r.gold))].sort();
-  const items = rows.map(({ raw, gold }) => {
-    const text = raw.text ?? '';
-    const norm = analyzer.normalize(text).text;
-    let dense: number[];
-    let ctx: string | undefined;
-    if (spec.kind === 'customer') dense = customerDense(analyzer.analyzeCustomer(text));
-    else {
-      const context = contextTurns(raw.context as never);
-      const customer = context.customer !== undefined ? analyzer.analyzeCustomer(context.customer) : undefined;
-      const a = analyzer.analyzeAgent(text, customer ? { ...context, customerAnalysis: customer } : context);
-      dense = agentDense(techniqueIds, a, customer);
-      if (spec.context && context.customer !== undefined) ctx = analyzer.normalize(context.customer).text;
-    }
-    return { norm, dense, ctx, y: labels.indexOf(gold) };
-  });
-  const denseNames = spec.kind === 'customer' ? CUSTOMER_DENSE : agentDenseNames(techniqueIds);
-  return { spec, labels, items, denseNames };
-}
-
 const sets = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const combos = (process.env.COMBOS ?? 'base;char;word;base+char;base+word;char+word;base+char+word').split(';');
 const shuffles = Number(process.env.SHUFFLES ?? 1);
 const FOLDS = 3;
 for (const setKey of sets) {
-  const { spec, labels, items, denseNames } = load(setKey);
+  const { spec, labels, items, denseNames } = loadTrainRows(setKey);
   const needed = [...new Set(combos.flatMap((c) => c.split('+')))];
   const examples: Record<string, Example[]> = {};
   for (const v of needed) {
@@ -182,15 +118,7 @@ for (const setKey of sets) {
   const sums: Record<string, number> = Object.fromEntries(combos.map((c) => [c, 0]));
   const t0 = Date.now();
   for (let s = 0; s < shuffles; s++) {
-    const random = createRandom(Number(process.env.SHUFFLE0 ?? 100) + s);
-    const order = items.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (let f = 0; f < FOLDS; f++) {
-      const held = order.filter((_, i) => i % FOLDS === f);
-      const rest = order.filter((_, i) => i % FOLDS !== f);
+    for (const { held, rest } of shuffledFolds(items.length, Number(process.env.SHUFFLE0 ?? 100) + s, FOLDS)) {
       const probs: Record<string, Float64Array[]> = {};
       for (const v of needed) {
         const model: LinearModel = trainLinear(
