@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { createConversation } from './conversations.js';
 import { postMessage } from './messages.js';
@@ -129,6 +130,37 @@ describe.each(DATABASES)('group commit of messages on %s', (database) => {
     const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.write(message(i))));
     expect(rows.map((row) => row?.body)).toEqual(Array.from({ length: 20 }, (_, i) => `第${i}条`));
     expect(statements()).toBe(1);
+  });
+
+  it.runIf(database === 'postgres')('keeps ingesting on a connection that prepared the statement before a column was added', async () => {
+    const conversationId = await open();
+    // One connection, so the second write runs the statement the first one prepared there.
+    const single = await openDatabase({ url: t.deps.config.databaseUrl, poolSize: 1 });
+    try {
+      const batcher = createMessageBatcher(single.kysely);
+      const message = (body: string): BatchedMessage => ({
+        conversationId,
+        type: 'incoming',
+        senderType: 'customer',
+        senderId: null,
+        body,
+        contentType: 'text',
+        idempotencyKey: null,
+        emailMessageId: null,
+        metadata: {},
+        createdAt: null,
+      });
+      expect((await batcher.write(message('before')))?.body).toBe('before');
+      // A newer server's migration during a rolling upgrade: the prepared statement's result must not change shape.
+      await sql`alter table messages add column rolling_upgrade text`.execute(t.deps.db.kysely);
+      try {
+        expect((await batcher.write(message('after')))?.body).toBe('after');
+      } finally {
+        await sql`alter table messages drop column rolling_upgrade`.execute(t.deps.db.kysely);
+      }
+    } finally {
+      await single.close();
+    }
   });
 
   it('stores replies in chat inboxes by the group commit; an email inbox’s reply still goes through its channel hook', async () => {

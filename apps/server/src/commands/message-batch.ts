@@ -123,7 +123,10 @@ async function insertMessages(db: Kysely<Database>, batch: readonly Pending[]): 
       where exists (select 1 from conversations c where c.id = i.conversation_id::uuid)
       order by i.ord
       on conflict (idempotency_key) do nothing
-      returning *
+      -- Named, not *: the statement is prepared, and a column added by a newer server's migration (a rolling upgrade)
+      -- must not change its result, which PostgreSQL refuses for a prepared statement.
+      returning id, seq, conversation_id, type, sender_type, sender_id, body, content_type, idempotency_key, email_message_id,
+        metadata, created_at
     ), agg as (
       select conversation_id,
         max(created_at) filter (where type in ('incoming', 'outgoing')) as last_at,
