@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { rateLimiter } from 'hono-rate-limiter';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -16,6 +15,7 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { clientIp } from './client-ip.js';
 import { limitedBody } from './node-body.js';
+import { nodeSecureHeaders } from './node-headers.js';
 
 /** Largest JSON body accepted (a 20,000-character message fits many times over). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -42,7 +42,7 @@ export function createApp(deps: Deps, extra: { public?: RouteModule[]; protected
   });
   app.use(
     '*',
-    secureHeaders({
+    nodeSecureHeaders({
       // A route's own header wins (e.g. /widget.js is loaded by other sites, so it sets Cross-Origin-Resource-Policy).
       overwrite: false,
       contentSecurityPolicy: {
