@@ -178,12 +178,14 @@ async function run(database: 'pglite' | 'postgres') {
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(pid);
+  const threads1 = threadCpuSeconds(pid);
+  const self1 = process.cpuUsage(self0);
   const costs = cpuPerMessage(max['2xx'], {
-    serverMainThread: cpuSecondsBetween(threads0, threadCpuSeconds(pid), (tid) => tid === pid),
-    serverOtherThreads: cpuSecondsBetween(threads0, threadCpuSeconds(pid), (tid) => tid !== pid),
+    serverMainThread: cpuSecondsBetween(threads0, threads1, (tid) => tid === pid),
+    serverOtherThreads: cpuSecondsBetween(threads0, threads1, (tid) => tid !== pid),
     // PGlite runs inside the server's main thread.
     postgres: database === 'postgres' ? cpuSecondsBetween(postgres0, commandCpuSeconds('postgres')) : 0,
-    loadGenerator: (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6,
+    loadGenerator: (self1.user + self1.system) / 1e6,
   });
   await eventLoopLag(origin); // prom-client restarts its event-loop histogram at each scrape
   const fixed = await load({ overallRate: 1000, connections: 64 });
