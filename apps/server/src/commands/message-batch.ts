@@ -100,7 +100,7 @@ async function insertWithRetry(db: Kysely<Database>, batch: readonly Pending[]):
 
 /**
  * One statement: inserts the messages (skipping unknown conversations and idempotency keys already used), moves each
- * conversation's clocks once from its messages in order, queues the analyses and — only when a webhook subscribes —
+ * conversation's clocks once from its messages in order, queues their analysis (one job) and — only when a webhook subscribes —
  * the `message.created` events. Atomic without BEGIN/COMMIT. Values travel as text arrays so every driver serialises
  * them alike.
  */
@@ -155,8 +155,11 @@ async function insertMessages(db: Kysely<Database>, batch: readonly Pending[]): 
       from clocks k where c.id = k.conversation_id
       returning c.id, c.team_id, c.assignee_id, c.inbox_id
     ), analysis as (
+      -- One job for the statement's messages: a job per message cost an insert, a claim and a completion each.
       insert into jobs (kind, payload)
-      select 'analyze_message', jsonb_build_object('messageId', msg.id) from msg where msg.type in ('incoming', 'outgoing')
+      select 'analyze_message', jsonb_build_object('messageIds', jsonb_agg(msg.id order by msg.seq))
+      from msg where msg.type in ('incoming', 'outgoing')
+      having count(*) > 0
     ), hook as (
       insert into jobs (kind, payload)
       select 'webhook_event', jsonb_build_object('event', 'message.created', 'data', jsonb_build_object('message_id', msg.id, 'conversation_id', msg.conversation_id))

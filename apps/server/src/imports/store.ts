@@ -75,16 +75,12 @@ export async function storeDialogue(
         .values(rows.slice(i, i + INSERT_CHUNK))
         .returning('id')
         .execute();
-      // One insert for the chunk's analysis jobs (the outbox, in the same transaction as the messages).
-      await trx
-        .insertInto('jobs')
-        .values(
-          ids.map(({ id }) => ({
-            kind: 'analyze_message',
-            payload: json({ messageId: id, importBatchId: batchId, conversationId: conversation.id }),
-          })),
-        )
-        .execute();
+      // One analysis job for the chunk (the outbox, in the same transaction as the messages).
+      await enqueueJob(trx, 'analyze_message', {
+        messageIds: ids.map(({ id }) => id),
+        importBatchId: batchId,
+        conversationId: conversation.id,
+      });
     }
     if (dialogue.turns.some((t) => t.role === 'agent')) await enqueueJob(trx, 'evaluate_conversation', { conversationId: conversation.id });
     return null;

@@ -4,7 +4,7 @@ import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
 import type { Deps } from '../deps.js';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
-import { analyzeMessages } from './analyze.js';
+import { analysisJobMessageIds, analyzeMessages } from './analyze.js';
 
 describe.each(DATABASES)('analysis batches on %s', (database) => {
   let t: TestPlatform;
@@ -47,6 +47,36 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
       expect(result.messages).toBeUndefined();
       expect(row.last_emotion).toBe('anger');
     }
+  });
+
+  it('analyses a claim larger than one transaction holds, each conversation through its latest message', async () => {
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const body = i === 299 ? '太过分了！我要投诉！' : `第${i}次问：快递到哪了？`;
+      const posted = await postMessage(t.deps, { conversationId: conversation.id, type: 'incoming', senderType: 'customer', body });
+      ids.push(posted.message.id);
+    }
+    await analyzeMessages(t.deps, ids);
+    const db = t.deps.db.kysely;
+    const analysed = await db.selectFrom('message_analyses').select('message_id').where('message_id', 'in', ids).execute();
+    expect(analysed).toHaveLength(300);
+    const whole = await db
+      .selectFrom('conversation_analyses')
+      .select(['through_seq', 'last_emotion'])
+      .where('conversation_id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
+    const last = await db
+      .selectFrom('messages')
+      .select('seq')
+      .where('id', '=', ids[299] ?? '')
+      .executeTakeFirstOrThrow();
+    expect(Number(whole.through_seq)).toBe(Number(last.seq));
+    expect(whole.last_emotion).toBe('anger');
   });
 
   it('refreshes a conversation reusing the analyses it made of the earlier turns, not those of another analyser', async () => {
@@ -150,5 +180,14 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
       .execute();
     await analyzeMessages(t.deps, [said.message.id]);
     expect(await stored()).toEqual(first);
+  });
+});
+
+describe('analysis job payloads', () => {
+  it('name one message or many; anything else names none', () => {
+    expect(analysisJobMessageIds({ messageIds: ['a', 'b'], importBatchId: 'x' })).toEqual(['a', 'b']);
+    expect(analysisJobMessageIds({ messageId: 'a' })).toEqual(['a']);
+    expect(analysisJobMessageIds({ messageId: 5 })).toEqual([]);
+    expect(analysisJobMessageIds(null)).toEqual([]);
   });
 });

@@ -35,9 +35,27 @@ function recentAnalyses(engine: object): RecentAnalyses {
   return cache;
 }
 
+/** Messages analysed in one transaction: a claim of many batched jobs is split into these. */
+const ANALYSIS_BATCH = 256;
+
 /** Analyses one message (see `analyzeMessages`). */
 export async function analyzeMessage(deps: Deps, messageId: string): Promise<void> {
   await analyzeMessages(deps, [messageId]);
+}
+
+/**
+ * The messages an `analyze_message` job is for: `{ messageIds }` (one job per ingest statement or import chunk) or
+ * `{ messageId }` (one message; jobs queued before batching, and single posts).
+ */
+export function analysisJobMessageIds(payload: unknown): string[] {
+  const { messageId, messageIds } = (payload ?? {}) as { messageId?: unknown; messageIds?: unknown };
+  if (Array.isArray(messageIds)) return messageIds.map(String);
+  return typeof messageId === 'string' ? [messageId] : [];
+}
+
+/** Analyses the messages of many jobs, `ANALYSIS_BATCH` at a time (see `analyzeBatch`). */
+export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < messageIds.length; i += ANALYSIS_BATCH) await analyzeBatch(deps, messageIds.slice(i, i + ANALYSIS_BATCH));
 }
 
 /**
@@ -47,7 +65,7 @@ export async function analyzeMessage(deps: Deps, messageId: string): Promise<voi
  * earlier messages this process made recently (`createRecentAnalyses`). Emits `message.analyzed` and alerts.
  * Idempotent, so a batch re-run after a crash is harmless.
  */
-export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
+async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<void> {
   const db = deps.db.kysely;
   if (messageIds.length === 0) return;
   // In conversation order, so a conversation's refresh finds its earlier messages of this batch already analysed.

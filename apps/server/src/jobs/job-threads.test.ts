@@ -87,7 +87,7 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
       .updateTable('jobs')
       .set({ locked_by: jobThreadWorker(0), locked_until: sql<Date>`now() + interval '60 seconds'` })
       .where('kind', '=', 'analyze_message')
-      .where(sql`payload->>'messageId'`, '=', messageId)
+      .where(sql<boolean>`payload->'messageIds' ? ${messageId}`)
       .executeTakeFirst();
     expect(Number(claimed.numUpdatedRows)).toBe(1);
     await vi.waitFor(() => expect(threads.workers()[0]?.threadId ?? -1).not.toBe(-1), { timeout: 10_000, interval: 100 });

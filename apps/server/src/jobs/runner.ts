@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { claimJobs, completeJobs, enqueueJob, failJob, releaseClaims, releaseOrphanedJobs } from '../repositories/jobs.js';
-import { analyzeMessages } from './analyze.js';
+import { analysisJobMessageIds, analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
 
@@ -29,7 +29,7 @@ const BATCH_HANDLERS: Record<string, BatchJobHandler> = {
   analyze_message: (deps, jobs) =>
     analyzeMessages(
       deps,
-      jobs.map((job) => String((job.payload as { messageId?: unknown }).messageId)),
+      jobs.flatMap((job) => analysisJobMessageIds(job.payload)),
     ),
 };
 
@@ -180,14 +180,16 @@ export async function backfillAnalyses(deps: Deps, batch = 500): Promise<void> {
     )
     // Not already queued (the outbox may still hold an earlier backfill's jobs).
     .where(
-      sql<boolean>`not exists (select 1 from jobs where jobs.kind = 'analyze_message' and jobs.done_at is null and jobs.payload->>'messageId' = messages.id::text)`,
+      sql<boolean>`not exists (
+        select 1 from jobs where jobs.kind = 'analyze_message' and jobs.done_at is null
+        and (jobs.payload->>'messageId' = messages.id::text or jobs.payload->'messageIds' ? messages.id::text))`,
     )
     .orderBy('messages.seq')
     .limit(batch)
     .execute();
   if (stale.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const row of stale) await enqueueJob(trx, 'analyze_message', { messageId: row.id });
+    await enqueueJob(trx, 'analyze_message', { messageIds: stale.map((row) => row.id) });
     if (stale.length === batch) await enqueueJob(trx, 'backfill', {});
   });
   deps.wakeJobs();
