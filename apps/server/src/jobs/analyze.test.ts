@@ -132,6 +132,36 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     expect(row.turnaround).toBeGreaterThan(0);
   });
 
+  it('reads only new turns after the first batch, and still counts a turn committed after a later one', async () => {
+    const inboxId = await t.inbox('api');
+    const open = async () =>
+      (await createConversation(t.deps, { inboxId, customer: { identities: [{ kind: 'external', value: randomUUID() }] } })).id;
+    const [a, b] = [await open(), await open()];
+    const post = async (conversationId: string, body: string) =>
+      (await postMessage(t.deps, { conversationId, type: 'incoming', senderType: 'customer', body })).message;
+    const db = t.deps.db.kysely;
+    const first = await post(a, '快递三天了还没到');
+    // A message of another conversation holds a seq between a's two: freed, it is where a late commit would land.
+    const between = await post(b, '在吗');
+    const second = await post(a, '到底怎么回事？');
+    await analyzeMessages(t.deps, [first.id, second.id]);
+    await db.deleteFrom('messages').where('id', '=', between.id).execute();
+    const late = await db
+      .insertInto('messages')
+      .values({ conversation_id: a, type: 'incoming', sender_type: 'customer', body: '我已经打了三次电话了！', seq: between.seq })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const third = await post(a, '太过分了，我要投诉！');
+    await analyzeMessages(t.deps, [late.id, third.id]);
+    const whole = await db
+      .selectFrom('conversation_analyses')
+      .select(['result', 'through_seq'])
+      .where('conversation_id', '=', a)
+      .executeTakeFirstOrThrow();
+    expect(whole.through_seq).toBe(third.seq);
+    expect((whole.result as { trajectory: unknown[] }).trajectory).toHaveLength(4);
+  });
+
   it('keeps a conversation analysis that read further than a refresh committing after it', async () => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {

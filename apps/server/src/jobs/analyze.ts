@@ -4,6 +4,7 @@ import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
 import { createRecentAnalyses, type RecentAnalyses } from './recent-analyses.js';
+import { createRecentTurns, type RecentTurns, type TurnRow } from './recent-turns.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
 const MAX_TURNS = 200;
@@ -16,14 +17,6 @@ const ANGER_RUN = 3;
 
 export type { Alert } from '../deps.js';
 
-interface HistoryRow {
-  id: string;
-  conversation_id: string;
-  type: string;
-  body: string;
-  seq: number;
-}
-
 const caches = new WeakMap<object, RecentAnalyses>();
 /** One cache per engine service (each test platform has its own). */
 function recentAnalyses(engine: object): RecentAnalyses {
@@ -31,6 +24,17 @@ function recentAnalyses(engine: object): RecentAnalyses {
   if (!cache) {
     cache = createRecentAnalyses();
     caches.set(engine, cache);
+  }
+  return cache;
+}
+
+const windows = new WeakMap<object, RecentTurns>();
+/** One cache of conversation windows per database. */
+function recentTurns(db: object): RecentTurns {
+  let cache = windows.get(db);
+  if (!cache) {
+    cache = createRecentTurns({ maxTurns: MAX_TURNS });
+    windows.set(db, cache);
   }
   return cache;
 }
@@ -82,21 +86,24 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     (await db.selectFrom('customers').select(['id', 'name']).where('id', 'in', customerIds).execute()).map((c) => [c.id, c.name]),
   );
   // The most recent turns of each conversation, oldest first; older context is fetched per message when needed.
-  // One index range per conversation (LATERAL … LIMIT), so a long conversation costs its window, not its history.
+  // Only the turns added since this thread's last read of a conversation (`recentTurns`); one index range per
+  // conversation (LATERAL … LIMIT), so a long conversation costs at most its window, not its history.
   const { analyzer, version, lexiconHash } = deps.engine;
-  const recent = await sql<HistoryRow>`
-    select m.id, m.conversation_id, m.type, m.body, m.seq from conversations c
+  const turns = recentTurns(deps.db);
+  const after = conversationIds.map((id) => turns.after(id));
+  const recent = await sql<TurnRow>`
+    select m.id, m.conversation_id, m.type, m.body, m.seq
+    from unnest(${conversationIds}::text[], ${after.map(String)}::text[]) as k(id, after)
     cross join lateral (
       select id, conversation_id, type, body, seq from messages
-      where conversation_id = c.id and type in ('incoming', 'outgoing') order by seq desc limit ${MAX_TURNS}
+      where conversation_id = k.id::uuid and type in ('incoming', 'outgoing') and seq > k.after::bigint
+      order by seq desc limit ${MAX_TURNS}
     ) m
-    where c.id in (${sql.join(conversationIds)}) order by m.conversation_id, m.seq`.execute(db);
-  const histories = new Map<string, HistoryRow[]>();
-  for (const row of recent.rows) {
-    const list = histories.get(row.conversation_id) ?? [];
-    list.push(row);
-    histories.set(row.conversation_id, list);
-  }
+    order by m.conversation_id, m.seq`.execute(db);
+  const read = new Map<string, TurnRow[]>(conversationIds.map((id) => [id, []]));
+  for (const row of recent.rows) read.get(row.conversation_id)?.push(row);
+  conversationIds.forEach((id, i) => turns.read(id, after[i] ?? 0, read.get(id) ?? []));
+  for (const message of messages) turns.add(message);
 
   const stamp = { version, lexiconHash };
   const made = recentAnalyses(deps.engine);
@@ -114,7 +121,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     }
     const conversation = conversations.get(message.conversation_id);
     if (!conversation) continue;
-    let history = histories.get(conversation.id) ?? [];
+    let history = turns.turns(conversation.id);
     const latest = history.at(-1);
     const isLatest = latest?.seq === message.seq;
     if (!history.some((m) => m.seq === message.seq)) {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createRecentTurns, type TurnRow } from './recent-turns.js';
+
+const row = (conversation: string, seq: number, body = `turn ${seq}`): TurnRow => ({
+  id: `${conversation}-${seq}`,
+  conversation_id: conversation,
+  type: 'incoming',
+  body,
+  seq,
+});
+const seqs = (rows: readonly TurnRow[]) => rows.map((r) => r.seq);
+
+describe('recent conversation turns', () => {
+  it('asks only for the turns after the last one read, and keeps the most recent window', () => {
+    const turns = createRecentTurns({ maxTurns: 3 });
+    expect(turns.after('a')).toBe(0);
+    turns.read('a', 0, [row('a', 1), row('a', 4)]);
+    expect(turns.after('a')).toBe(4);
+    turns.read('a', 4, [row('a', 7), row('a', 9)]);
+    expect(seqs(turns.turns('a'))).toEqual([4, 7, 9]);
+    expect(turns.after('a')).toBe(9);
+    expect(turns.turns('b')).toEqual([]);
+  });
+
+  it('takes in a turn committed after a later one was read, unless it is older than a full window', () => {
+    const turns = createRecentTurns({ maxTurns: 3 });
+    turns.read('a', 0, [row('a', 1), row('a', 5)]);
+    turns.add(row('a', 3));
+    expect(seqs(turns.turns('a'))).toEqual([1, 3, 5]);
+    turns.add(row('a', 3));
+    expect(seqs(turns.turns('a'))).toEqual([1, 3, 5]);
+    turns.add(row('a', 0));
+    expect(seqs(turns.turns('a'))).toEqual([1, 3, 5]);
+    // Unknown conversations are left to their first read.
+    turns.add(row('b', 2));
+    expect(turns.after('b')).toBe(0);
+  });
+
+  it('reads a window in full again once it is old: another process may have committed a turn out of order', () => {
+    let clock = 0;
+    const turns = createRecentTurns({ maxTurns: 10, fullReadMs: 1_000, now: () => clock });
+    turns.read('a', 0, [row('a', 1), row('a', 5)]);
+    clock = 900;
+    turns.read('a', 5, [row('a', 6)]);
+    expect(turns.after('a')).toBe(6);
+    clock = 1_001;
+    expect(turns.after('a')).toBe(0);
+    turns.read('a', 0, [row('a', 1), row('a', 3), row('a', 5), row('a', 6)]);
+    expect(seqs(turns.turns('a'))).toEqual([1, 3, 5, 6]);
+    expect(turns.after('a')).toBe(6);
+  });
+
+  it('forgets the least recently read conversations beyond its size, and never keeps a partial window', () => {
+    const turns = createRecentTurns({ maxTurns: 10, maxChars: 10 });
+    turns.read('a', 0, [row('a', 1, 'xxxx')]);
+    turns.read('b', 0, [row('b', 2, 'xxxx')]);
+    turns.read('a', 1, [row('a', 3, 'xx')]);
+    turns.read('c', 0, [row('c', 4, 'xxxx')]);
+    expect(turns.turns('b')).toEqual([]);
+    expect(seqs(turns.turns('a'))).toEqual([1, 3]);
+    expect(turns.chars).toBe(10);
+    // `after` was asked before the window was evicted: the rows read after it are not a window on their own.
+    turns.read('b', 2, [row('b', 5)]);
+    expect(turns.turns('b')).toEqual([]);
+    expect(turns.after('b')).toBe(0);
+  });
+});
