@@ -49,7 +49,7 @@ export function analyzeSaid(
 }
 
 /** A conversation's turns for `analyzeConversation`, carrying each turn's analysis where it is known. */
-export function turnsOf(messages: readonly SaidMessage[], known: (message: SaidMessage) => MessageResult | undefined): Turn[] {
+export function turnsOf<M extends SaidMessage>(messages: readonly M[], known: (message: M) => MessageResult | undefined): Turn[] {
   return messages.map((m): Turn => {
     const result = known(m);
     const analysis = result?.role === 'customer' ? result.customer : result?.role === 'agent' ? result.agent : undefined;

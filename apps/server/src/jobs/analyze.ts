@@ -3,7 +3,6 @@ import type { ConversationAnalysesTable, Database, MessageAnalysesTable } from '
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
 import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
-import { createRecentAnalyses, type RecentAnalyses } from './recent-analyses.js';
 import { createRecentTurns, type RecentTurns, type TurnRow } from './recent-turns.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
@@ -16,17 +15,6 @@ const ALERT_SIGNALS = new Set(['abuse', 'threat', 'self_harm', 'escalation_threa
 const ANGER_RUN = 3;
 
 export type { Alert } from '../deps.js';
-
-const caches = new WeakMap<object, RecentAnalyses>();
-/** One cache per engine service (each test platform has its own). */
-function recentAnalyses(engine: object): RecentAnalyses {
-  let cache = caches.get(engine);
-  if (!cache) {
-    cache = createRecentAnalyses();
-    caches.set(engine, cache);
-  }
-  return cache;
-}
 
 const windows = new WeakMap<object, RecentTurns>();
 /** One cache of conversation windows per database. */
@@ -66,7 +54,7 @@ export async function analyzeMessages(deps: Deps, messageIds: readonly string[])
  * Analyses a batch of messages with a fixed number of queries (reads for the batch, one transaction of multi-row
  * writes): each message with its context (the customer's message it answers, earlier agent turns); each conversation
  * whose latest message is in the batch gets its conversation analysis refreshed once, reusing the analyses of its
- * earlier messages this process made recently (`createRecentAnalyses`). Emits `message.analyzed` and alerts.
+ * earlier messages this thread made recently (`createRecentTurns`). Emits `message.analyzed` and alerts.
  * Idempotent, so a batch re-run after a crash is harmless.
  */
 async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<void> {
@@ -106,8 +94,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
   for (const message of messages) turns.add(message);
 
   const stamp = { version, lexiconHash };
-  const made = recentAnalyses(deps.engine);
-  const known = (m: { id: string }): MessageResult | undefined => made.get(stamp, m.id);
+  const known = (m: TurnRow): MessageResult | undefined => turns.analysis(stamp, m);
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
@@ -141,7 +128,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     const upTo = history.filter((m) => m.seq <= message.seq);
     const name = names.get(conversation.customer_id);
     const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), name);
-    made.set(stamp, message.id, result);
+    turns.remember(stamp, message, result);
     const customerResult = result.role === 'customer' ? result.customer : undefined;
     const agentResult = result.role === 'agent' ? result.agent : undefined;
     const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known), name) : undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MessageResult } from './analysis-rows.js';
 import { createRecentTurns, type TurnRow } from './recent-turns.js';
 
 const row = (conversation: string, seq: number, body = `turn ${seq}`): TurnRow => ({
@@ -9,6 +10,9 @@ const row = (conversation: string, seq: number, body = `turn ${seq}`): TurnRow =
   seq,
 });
 const seqs = (rows: readonly TurnRow[]) => rows.map((r) => r.seq);
+const result = (empathyScore: number) => ({ role: 'agent', agent: { empathyScore } }) as unknown as MessageResult;
+const v1a = { version: 'v1', lexiconHash: 'a' };
+const v1b = { version: 'v1', lexiconHash: 'b' };
 
 describe('recent conversation turns', () => {
   it('asks only for the turns after the last one read, and keeps the most recent window', () => {
@@ -50,15 +54,36 @@ describe('recent conversation turns', () => {
     expect(turns.after('a')).toBe(6);
   });
 
+  it('keeps each turn’s analysis with its window, apart from another analyser’s, and through a full read', () => {
+    const turns = createRecentTurns({ maxTurns: 2 });
+    turns.read('a', 0, [row('a', 1), row('a', 2)]);
+    turns.remember(v1a, row('a', 1), result(1));
+    turns.remember(v1a, row('a', 9), result(9)); // not a turn of the window
+    expect(turns.analysis(v1a, row('a', 1))).toEqual(result(1));
+    expect(turns.analysis(v1b, row('a', 1))).toBeUndefined();
+    expect(turns.analysis(v1a, row('a', 9))).toBeUndefined();
+    turns.read('a', 0, [row('a', 1), row('a', 2)]);
+    expect(turns.analysis(v1a, row('a', 1))).toEqual(result(1));
+    // A turn that leaves the window takes its analysis with it.
+    turns.read('a', 2, [row('a', 3)]);
+    expect(turns.analysis(v1a, row('a', 1))).toBeUndefined();
+    expect(seqs(turns.turns('a'))).toEqual([2, 3]);
+  });
+
   it('forgets the least recently read conversations beyond its size, and never keeps a partial window', () => {
-    const turns = createRecentTurns({ maxTurns: 10, maxChars: 10 });
+    // Text counts two bytes a character, an analysis 1,500.
+    const turns = createRecentTurns({ maxTurns: 10, maxBytes: 20 });
     turns.read('a', 0, [row('a', 1, 'xxxx')]);
     turns.read('b', 0, [row('b', 2, 'xxxx')]);
     turns.read('a', 1, [row('a', 3, 'xx')]);
     turns.read('c', 0, [row('c', 4, 'xxxx')]);
     expect(turns.turns('b')).toEqual([]);
     expect(seqs(turns.turns('a'))).toEqual([1, 3]);
-    expect(turns.chars).toBe(10);
+    expect(turns.bytes).toBe(20);
+    // An analysis makes a window the size of the cache: the others go.
+    turns.remember(v1a, row('c', 4), result(4));
+    expect(turns.turns('a')).toEqual([]);
+    expect(turns.analysis(v1a, row('c', 4))).toEqual(result(4));
     // `after` was asked before the window was evicted: the rows read after it are not a window on their own.
     turns.read('b', 2, [row('b', 5)]);
     expect(turns.turns('b')).toEqual([]);

@@ -1,3 +1,5 @@
+import type { AnalysisStamp, MessageResult } from './analysis-rows.js';
+
 /** A customer message or reply as the analysis reads it from the database. */
 export interface TurnRow {
   id: string;
@@ -7,47 +9,75 @@ export interface TurnRow {
   seq: number;
 }
 
-/** Characters of message text held at most (~64 MB of strings). */
-const MAX_CHARS = 32_000_000;
+/** Estimated bytes held at most: the turns' text and analyses of a few thousand busy conversations. */
+const MAX_BYTES = 160_000_000;
+/** Estimated heap size of one message analysis (its cues, scores, signals and spans). */
+const ANALYSIS_BYTES = 1_500;
 /**
  * A window older than this is read again in full. Messages get their `seq` when inserted but become visible when
  * committed, so one committed out of order (another process's) can be missing from a window read by `seq` alone.
  */
 const FULL_READ_MS = 5_000;
 
+/** A turn's analysis with the analyser (stamp) that made it. */
+interface KnownAnalysis {
+  stamp: string;
+  result: MessageResult;
+}
+
+interface Window {
+  rows: TurnRow[];
+  /** Analyses of the window's turns by message id. */
+  analyses: Map<string, KnownAnalysis>;
+  bytes: number;
+  readAt: number;
+}
+
 /** Only what analysis reads: a message row carries more (metadata) that the cache need not keep. */
 function slim(row: TurnRow): TurnRow {
   return { id: row.id, conversation_id: row.conversation_id, type: row.type, body: row.body, seq: row.seq };
 }
 
-interface Window {
-  rows: TurnRow[];
-  chars: number;
-  readAt: number;
-}
+const stampKey = (stamp: AnalysisStamp) => `${stamp.version}:${stamp.lexiconHash}`;
 
 /**
- * The most recent turns of the conversations this thread analysed lately, so each batch reads only the turns added
- * since (`after`) instead of every conversation's whole window: per message, that was ~14 rows with their text.
+ * The most recent turns of the conversations this thread analysed lately, with the analyses it made of them, so each
+ * batch reads only the turns added since (`after`) instead of every conversation's whole window (~14 rows with their
+ * text per message), and a conversation's refresh reuses its earlier turns' analyses instead of analysing them again.
+ * Evicts whole conversations, least recently read first: a conversation's refresh needs all of its turns, which a
+ * cache of single messages lost for every busy conversation at once. A miss costs only the read or analysis it saves.
+ * Loading the stored analyses instead was tried: parsing them on every refresh cost more than analysing short turns.
  */
-export function createRecentTurns(options: { maxTurns: number; maxChars?: number; fullReadMs?: number; now?: () => number }) {
-  const { maxTurns, maxChars = MAX_CHARS, fullReadMs = FULL_READ_MS, now = Date.now } = options;
+export function createRecentTurns(options: { maxTurns: number; maxBytes?: number; fullReadMs?: number; now?: () => number }) {
+  const { maxTurns, maxBytes = MAX_BYTES, fullReadMs = FULL_READ_MS, now = Date.now } = options;
   const windows = new Map<string, Window>();
-  let chars = 0;
+  let bytes = 0;
 
-  const store = (conversationId: string, rows: TurnRow[], readAt: number): void => {
+  const sizeOf = (window: Pick<Window, 'rows' | 'analyses'>) =>
+    window.rows.reduce((sum, row) => sum + 2 * row.body.length, 0) + ANALYSIS_BYTES * window.analyses.size;
+
+  const store = (conversationId: string, rows: TurnRow[], readAt: number, analyses = new Map<string, KnownAnalysis>()): void => {
     const kept = rows.length > maxTurns ? rows.slice(-maxTurns) : rows;
-    const size = kept.reduce((sum, row) => sum + row.body.length, 0);
+    if (kept.length < rows.length) {
+      const ids = new Set(kept.map((row) => row.id));
+      for (const id of analyses.keys()) if (!ids.has(id)) analyses.delete(id);
+    }
     const old = windows.get(conversationId);
-    if (old) chars -= old.chars;
+    if (old) bytes -= old.bytes;
     windows.delete(conversationId);
-    windows.set(conversationId, { rows: kept, chars: size, readAt });
-    chars += size;
-    // Least recently used first: Map keeps insertion order and every store re-inserts.
+    const window = { rows: kept, analyses, bytes: 0, readAt };
+    window.bytes = sizeOf(window);
+    windows.set(conversationId, window);
+    bytes += window.bytes;
+    evict();
+  };
+
+  // Least recently used first: Map keeps insertion order and every store re-inserts.
+  const evict = (): void => {
     for (const [id, window] of windows) {
-      if (chars <= maxChars || windows.size === 1) break;
+      if (bytes <= maxBytes || windows.size === 1) break;
       windows.delete(id);
-      chars -= window.chars;
+      bytes -= window.bytes;
     }
   };
 
@@ -61,13 +91,16 @@ export function createRecentTurns(options: { maxTurns: number; maxChars?: number
 
     /** Records what a read `after(conversationId)` returned, oldest first. */
     read(conversationId: string, after: number, rows: readonly TurnRow[]): void {
+      const window = windows.get(conversationId);
       if (after === 0) {
-        store(conversationId, rows.map(slim), now());
+        // A full read keeps the analyses already made: the turns did not change, only the window's completeness.
+        store(conversationId, rows.map(slim), now(), window?.analyses);
         return;
       }
       // Evicted since `after` was asked: the rows alone are not the window.
-      const window = windows.get(conversationId);
-      if (window) store(conversationId, [...window.rows, ...rows.filter((row) => row.seq > after).map(slim)], window.readAt);
+      if (!window) return;
+      const added = rows.filter((row) => row.seq > after).map(slim);
+      store(conversationId, [...window.rows, ...added], window.readAt, window.analyses);
     },
 
     /**
@@ -80,7 +113,7 @@ export function createRecentTurns(options: { maxTurns: number; maxChars?: number
       const first = window.rows[0];
       if (first && row.seq < first.seq && window.rows.length >= maxTurns) return;
       const rows = [...window.rows, slim(row)].sort((a, b) => a.seq - b.seq);
-      store(row.conversation_id, rows, window.readAt);
+      store(row.conversation_id, rows, window.readAt, window.analyses);
     },
 
     /** The conversation's most recent turns, oldest first (empty when unknown). */
@@ -88,8 +121,26 @@ export function createRecentTurns(options: { maxTurns: number; maxChars?: number
       return windows.get(conversationId)?.rows ?? [];
     },
 
-    get chars(): number {
-      return chars;
+    /** This analyser's analysis of a turn of the window, when it made one. */
+    analysis(stamp: AnalysisStamp, turn: Pick<TurnRow, 'id' | 'conversation_id'>): MessageResult | undefined {
+      const found = windows.get(turn.conversation_id)?.analyses.get(turn.id);
+      return found && found.stamp === stampKey(stamp) ? found.result : undefined;
+    },
+
+    /** Keeps a turn's analysis with its window (a turn older than the window is not kept). */
+    remember(stamp: AnalysisStamp, turn: Pick<TurnRow, 'id' | 'conversation_id'>, result: MessageResult): void {
+      const window = windows.get(turn.conversation_id);
+      if (!window?.rows.some((row) => row.id === turn.id)) return;
+      if (!window.analyses.has(turn.id)) {
+        window.bytes += ANALYSIS_BYTES;
+        bytes += ANALYSIS_BYTES;
+      }
+      window.analyses.set(turn.id, { stamp: stampKey(stamp), result });
+      evict();
+    },
+
+    get bytes(): number {
+      return bytes;
     },
   };
 }
