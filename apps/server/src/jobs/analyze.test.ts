@@ -61,7 +61,12 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
       const posted = await postMessage(t.deps, { conversationId: conversation.id, type: 'incoming', senderType: 'customer', body });
       ids.push(posted.message.id);
     }
-    await analyzeMessages(t.deps, ids);
+    let renewals = 0;
+    await analyzeMessages(t.deps, ids, async () => {
+      renewals++;
+    });
+    // Two transactions, with a chance to renew the claim's lease between them.
+    expect(renewals).toBe(1);
     const db = t.deps.db.kysely;
     const analysed = await db.selectFrom('message_analyses').select('message_id').where('message_id', 'in', ids).execute();
     expect(analysed).toHaveLength(300);

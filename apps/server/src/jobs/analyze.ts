@@ -45,9 +45,12 @@ export function analysisJobMessageIds(payload: unknown): string[] {
   return typeof messageId === 'string' ? [messageId] : [];
 }
 
-/** Analyses the messages of many jobs, `ANALYSIS_BATCH` at a time (see `analyzeBatch`). */
-export async function analyzeMessages(deps: Deps, messageIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < messageIds.length; i += ANALYSIS_BATCH) await analyzeBatch(deps, messageIds.slice(i, i + ANALYSIS_BATCH));
+/** Analyses the messages of many jobs, `ANALYSIS_BATCH` at a time (see `analyzeBatch`), calling `between` between them. */
+export async function analyzeMessages(deps: Deps, messageIds: readonly string[], between?: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < messageIds.length; i += ANALYSIS_BATCH) {
+    if (i > 0) await between?.();
+    await analyzeBatch(deps, messageIds.slice(i, i + ANALYSIS_BATCH));
+  }
 }
 
 /**

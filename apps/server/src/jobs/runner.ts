@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Job } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { claimJobs, completeJobs, enqueueJob, failJob, releaseClaims, releaseOrphanedJobs } from '../repositories/jobs.js';
+import { claimJobs, completeJobs, enqueueJob, failJob, releaseClaims, releaseOrphanedJobs, renewClaims } from '../repositories/jobs.js';
 import { analysisJobMessageIds, analyzeMessages } from './analyze.js';
 import { evaluateConversation } from './evaluate.js';
 import { deliverWebhook, fanOutWebhookEvent } from './webhooks.js';
@@ -22,14 +22,22 @@ const WAKE_DELAY_MS = 20;
 
 export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 
-/** Handles many jobs of one kind at once (fewer queries); a failure fails the whole batch, which is retried. */
-export type BatchJobHandler = (deps: Deps, jobs: readonly Job[]) => Promise<void>;
+/** How long a claim holds its jobs before another worker may take them. */
+const LEASE_SECONDS = 60;
+
+/**
+ * Handles many jobs of one kind at once (fewer queries); a failure fails the whole batch, which is retried. A long
+ * batch calls `renew` between its parts, which extends the lease once a third of it has passed.
+ */
+export type BatchJobHandler = (deps: Deps, jobs: readonly Job[], renew: () => Promise<void>) => Promise<void>;
 
 const BATCH_HANDLERS: Record<string, BatchJobHandler> = {
-  analyze_message: (deps, jobs) =>
+  // One job holds a whole ingest statement's messages, so a claim can hold thousands.
+  analyze_message: (deps, jobs, renew) =>
     analyzeMessages(
       deps,
       jobs.flatMap((job) => analysisJobMessageIds(job.payload)),
+      renew,
     ),
 };
 
@@ -83,8 +91,19 @@ export function createJobRunner(
       if (options.worker) await releaseClaims(deps.db.kysely, [options.worker]);
       orphansReleased = true;
     }
-    const jobs = await claimJobs(deps.db.kysely, worker, batch);
+    const jobs = await claimJobs(deps.db.kysely, worker, batch, LEASE_SECONDS);
     if (jobs.length === 0) return 0;
+    let leased = performance.now();
+    const renew = async (): Promise<void> => {
+      if (performance.now() - leased < (LEASE_SECONDS * 1000) / 3) return;
+      await renewClaims(
+        deps.db.kysely,
+        worker,
+        jobs.map((job) => job.id),
+        LEASE_SECONDS,
+      );
+      leased = performance.now();
+    };
     const kinds = new Set(jobs.map((job) => job.kind));
     for (const before of options.beforeJobs ?? []) await before(deps.getDeps(), kinds);
     const done: number[] = [];
@@ -93,7 +112,7 @@ export function createJobRunner(
       if (!batchHandler || options.handlers?.[kind]) continue;
       const group = jobs.filter((job) => job.kind === kind);
       try {
-        await batchHandler(deps.getDeps(), group);
+        await batchHandler(deps.getDeps(), group, renew);
         done.push(...group.map((job) => job.id));
       } catch (error) {
         for (const job of group) await failJob(deps.db.kysely, job, (error as Error).message).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DATABASES, type TestPlatform } from '../testing/platform.js';
 import { json } from '../db/schema.js';
-import { claimJobs, enqueueJob, enqueueWebhookEvents, releaseOrphanedJobs } from './jobs.js';
+import { claimJobs, enqueueJob, enqueueWebhookEvents, releaseOrphanedJobs, renewClaims } from './jobs.js';
 
 describe.each(DATABASES)('job claims on %s', (database) => {
   let t: TestPlatform;
@@ -26,6 +26,20 @@ describe.each(DATABASES)('job claims on %s', (database) => {
     // … until the dead process's claim is released; the live one and the other machine's stay leased.
     const again = await claimJobs(db, 'host-a:5000:w', 10);
     expect(again.map((job) => job.id)).toEqual([dead?.id]);
+  });
+
+  it('renews a lease only for the worker holding the jobs', async () => {
+    const db = t.deps.db.kysely;
+    await enqueueJob(db, 'renewal', { n: 1 });
+    await enqueueJob(db, 'renewal', { n: 2 });
+    // A lease of 0 s runs out at once: without renewal, any worker may claim the jobs again.
+    const held = (await claimJobs(db, 'w1', 10, 0)).filter((job) => job.kind === 'renewal');
+    expect(held).toHaveLength(2);
+    const [kept, lost] = held;
+    await renewClaims(db, 'w1', [kept?.id ?? 0], 60);
+    await renewClaims(db, 'w2', [lost?.id ?? 0], 60);
+    const taken = await claimJobs(db, 'w3', 10);
+    expect(taken.map((job) => job.id)).toEqual([lost?.id]);
   });
 
   it('queues one webhook event per item only while an active webhook subscribes to the event', async () => {

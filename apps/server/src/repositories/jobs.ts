@@ -65,6 +65,18 @@ export async function claimJobs(db: Kysely<Database>, worker: string, limit: num
   });
 }
 
+/** Extends `worker`'s lease on jobs it still holds: a long batch must not let another worker claim them meanwhile. */
+export async function renewClaims(db: Executor, worker: string, ids: readonly number[], leaseSeconds = 60): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('jobs')
+    .set({ locked_until: sql`now() + make_interval(secs => ${leaseSeconds})` })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', worker)
+    .where('done_at', 'is', null)
+    .execute();
+}
+
 /**
  * Marks jobs done, all in one commit that does not wait for the disk: if that commit is lost in a crash the jobs simply
  * run again, and every handler is idempotent.
