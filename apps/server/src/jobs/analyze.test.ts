@@ -167,6 +167,26 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     expect((whole.result as { trajectory: unknown[] }).trajectory).toHaveLength(4);
   });
 
+  it('deletes a message’s analysis with its conversation (through the message: 0019 dropped the direct key)', async () => {
+    const inboxId = await t.inbox('api');
+    const conversation = await createConversation(t.deps, {
+      inboxId,
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const said = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'incoming',
+      senderType: 'customer',
+      body: '太过分了！',
+    });
+    await analyzeMessages(t.deps, [said.message.id]);
+    const db = t.deps.db.kysely;
+    const stored = () => db.selectFrom('message_analyses').select('message_id').where('message_id', '=', said.message.id).execute();
+    expect(await stored()).toHaveLength(1);
+    await db.deleteFrom('conversations').where('id', '=', conversation.id).execute();
+    expect(await stored()).toHaveLength(0);
+  });
+
   it('keeps a conversation analysis that read further than a refresh committing after it', async () => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {
