@@ -15,6 +15,13 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     await t.close();
   });
 
+  const open = async () => {
+    const inboxId = await t.inbox('api');
+    return (await createConversation(t.deps, { inboxId, customer: { identities: [{ kind: 'external', value: randomUUID() }] } })).id;
+  };
+  const say = async (conversationId: string, body: string) =>
+    (await postMessage(t.deps, { conversationId, type: 'incoming', senderType: 'customer', body })).message;
+
   it('stores every analysis of a batch, and each conversation once, from its latest message', async () => {
     const inboxId = await t.inbox('api');
     const ids: string[] = [];
@@ -138,17 +145,12 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
   });
 
   it('reads only new turns after the first batch, and still counts a turn committed after a later one', async () => {
-    const inboxId = await t.inbox('api');
-    const open = async () =>
-      (await createConversation(t.deps, { inboxId, customer: { identities: [{ kind: 'external', value: randomUUID() }] } })).id;
     const [a, b] = [await open(), await open()];
-    const post = async (conversationId: string, body: string) =>
-      (await postMessage(t.deps, { conversationId, type: 'incoming', senderType: 'customer', body })).message;
     const db = t.deps.db.kysely;
-    const first = await post(a, '快递三天了还没到');
+    const first = await say(a, '快递三天了还没到');
     // A message of another conversation holds a seq between a's two: freed, it is where a late commit would land.
-    const between = await post(b, '在吗');
-    const second = await post(a, '到底怎么回事？');
+    const between = await say(b, '在吗');
+    const second = await say(a, '到底怎么回事？');
     await analyzeMessages(t.deps, [first.id, second.id]);
     await db.deleteFrom('messages').where('id', '=', between.id).execute();
     const late = await db
@@ -156,7 +158,7 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
       .values({ conversation_id: a, type: 'incoming', sender_type: 'customer', body: '我已经打了三次电话了！', seq: between.seq })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const third = await post(a, '太过分了，我要投诉！');
+    const third = await say(a, '太过分了，我要投诉！');
     await analyzeMessages(t.deps, [late.id, third.id]);
     const whole = await db
       .selectFrom('conversation_analyses')
@@ -168,22 +170,13 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
   });
 
   it('deletes a message’s analysis with its conversation (through the message: 0019 dropped the direct key)', async () => {
-    const inboxId = await t.inbox('api');
-    const conversation = await createConversation(t.deps, {
-      inboxId,
-      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
-    });
-    const said = await postMessage(t.deps, {
-      conversationId: conversation.id,
-      type: 'incoming',
-      senderType: 'customer',
-      body: '太过分了！',
-    });
-    await analyzeMessages(t.deps, [said.message.id]);
+    const conversationId = await open();
+    const said = await say(conversationId, '太过分了！');
+    await analyzeMessages(t.deps, [said.id]);
     const db = t.deps.db.kysely;
-    const stored = () => db.selectFrom('message_analyses').select('message_id').where('message_id', '=', said.message.id).execute();
+    const stored = () => db.selectFrom('message_analyses').select('message_id').where('message_id', '=', said.id).execute();
     expect(await stored()).toHaveLength(1);
-    await db.deleteFrom('conversations').where('id', '=', conversation.id).execute();
+    await db.deleteFrom('conversations').where('id', '=', conversationId).execute();
     expect(await stored()).toHaveLength(0);
   });
 
