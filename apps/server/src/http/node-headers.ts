@@ -16,12 +16,14 @@ type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
  */
 export function nodeSecureHeaders(options: SecureHeadersOptions & { overwrite: false }): MiddlewareHandler {
   const fallback = secureHeaders(options);
-  let headers: Promise<[string, string][]> | undefined;
+  let probing: Promise<[string, string][]> | undefined;
+  // Once known, read without an await: every request passes here.
+  let headers: [string, string][] | undefined;
   return async (c, next) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     if (typeof outgoing?.setHeader !== 'function') return fallback(c, next);
-    headers ??= probe(fallback);
-    for (const [name, value] of await headers) outgoing.setHeader(name, value);
+    headers ??= await (probing ??= probe(fallback));
+    for (const [name, value] of headers) outgoing.setHeader(name, value);
     return next();
   };
 }
