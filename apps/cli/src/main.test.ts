@@ -284,6 +284,39 @@ describe('tongli train', () => {
     expect(learned.label).toBe('negative');
   });
 
+  it('learns strategy from agent turns labelled inside whole dialogues, once per turn id', async () => {
+    const asks = ['What happened next?', 'How did that make you feel?', 'When did it start?'];
+    const suggests = ['Maybe try talking to your manager.', 'You could write it down first.', 'Try a short walk each day.'];
+    const dialogues = [0, 1, 2, 3].map((d) =>
+      JSON.stringify({
+        id: `d${d}`,
+        turns: [
+          { role: 'customer', text: 'I feel stuck at work.' },
+          { role: 'agent', text: asks[d % 3], strategy: 'Question' },
+          { role: 'customer', text: 'It has been weeks.' },
+          { role: 'agent', text: suggests[d % 3], strategy: 'Providing Suggestions' },
+          { role: 'agent', text: 'Hmm.', strategy: 'Direct Guidance' },
+        ],
+      }),
+    );
+    const dialogueFile = tempFile('turns.jsonl', `${dialogues.join('\n')}\n`);
+    // The same turn cut out as a reply row (as the ESConv strategy set does): read once.
+    const rowFile = tempFile('replies.jsonl', `${JSON.stringify({ id: 'd0-t001', text: asks[0], label: 'Question' })}\n`);
+    const map = tempFile(
+      'strategy-map.json',
+      JSON.stringify({ strategy: { product_to_class: { open_question: 'Question', suggestion: 'Providing Suggestions' }, sets: {} } }),
+    );
+    const model = tempFile('strategy-model.json', '');
+    const trained = await runCli(['train', 'strategy', dialogueFile, rowFile, '--map', map, '--out', model, '--seed', '3']);
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/trained strategy on 8 rows \(Providing Suggestions, Question\)/);
+    expect(trained.stderr).toMatch(/1 rows repeat an id already read/);
+    expect(trained.stderr).toMatch(/dialogue d0: strategy "Direct Guidance" is not one of/);
+    const q = tempFile('strategy-q.jsonl', `${JSON.stringify({ id: 'q', text: 'Maybe try a walk.' })}\n`);
+    const predicted = JSON.parse((await runCli(['predict', 'strategy', q, '--model', model])).stdout) as { label: string };
+    expect(predicted.label).toBe('suggestion');
+  });
+
   it('refuses unknown labels and unusable model files', async () => {
     const bad = tempFile('bad-labels.jsonl', '{"id":"1","text":"x","label":"meh"}\n{"id":"2","text":"y","label":"bah"}\n');
     const r = await runCli(['train', 'sentiment', bad, '--out', tempFile('m.json', '')]);

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { goldLabel, serializeModel, setsOf, type ModelTask, type Task, type TaskMap, type TaskRow } from '@tongli/engine';
+import { goldLabel, labelledTurns, serializeModel, setsOf, type ModelTask, type Task, type TaskMap, type TaskRow } from '@tongli/engine';
+import { MAX_TEXT_LENGTH } from '@tongli/shared';
 import { createCliAnalyzer } from '../engine.js';
 import { CliError, inputError, usageError } from '../errors.js';
 import { openText } from '../io/decode.js';
 import { readTaskRows } from '../io/rows.js';
+import { toRole } from '../io/roles.js';
 import { Skips } from '../io/skips.js';
 
 export interface TrainOptions {
@@ -33,6 +35,18 @@ function loadMap(path: string | undefined, files: string[]): TaskMap | undefined
   return found ? (JSON.parse(readFileSync(found, 'utf8')) as TaskMap) : undefined;
 }
 
+/** A dialogue's agent turns labelled with `strategy`; with a label mapping, only its strategy classes are taught. */
+function strategyTurns(raw: Record<string, unknown>, map: TaskMap | undefined): ({ row: TaskRow; label: string } | { skip: string })[] {
+  const turns = (raw.turns as { role: string; text: string }[]).flatMap((t) => {
+    const role = toRole(t.role);
+    return role ? [{ ...t, role, text: t.text.slice(0, MAX_TEXT_LENGTH) }] : [];
+  });
+  const classes = map ? new Set(Object.values(map.strategy.product_to_class)) : undefined;
+  return labelledTurns({ id: String(raw.id), turns }, 'strategy').map((t) =>
+    classes && !classes.has(t.label) ? { skip: `strategy "${t.label}" is not one of ${[...classes].join(', ')}` } : t,
+  );
+}
+
 /** `tongli train TASK FILE… --out MODEL`: learns a model from labelled rows (deterministic for a seed). */
 export async function runTrain(
   options: TrainOptions,
@@ -42,6 +56,9 @@ export async function runTrain(
   // Train without the shipped models: their outputs are not features, and a fresh model must not depend on them.
   const analyzer = createCliAnalyzer({ noDefaultModels: true });
   const byTask = new Map<ModelTask, { row: TaskRow; label: string }[]>();
+  // A set cut out of dialogues (ESConv's strategy rows) and the dialogues themselves name a turn alike.
+  const seenIds = new Map<ModelTask, Set<string>>();
+  let repeated = 0;
   const skips = new Skips((m) => io.stderr.write(`tongli: skipped ${m}\n`));
   const started = Date.now();
   for (const file of options.files) {
@@ -56,9 +73,27 @@ export async function runTrain(
         `${file}: empathy training needs an EPITOME set named in tasks.json (emotional_reactions, interpretations or explorations)`,
       );
     const rows = byTask.get(modelTask) ?? [];
+    const seen = seenIds.get(modelTask) ?? new Set<string>();
+    seenIds.set(modelTask, seen);
     const source = await openText(file);
-    for await (const { row, raw } of readTaskRows(source, options.task === 'satisfaction', skips)) {
+    const add = (row: TaskRow, label: string) => {
+      if (seen.has(row.id)) repeated++;
+      else {
+        seen.add(row.id);
+        rows.push({ row, label });
+      }
+    };
+    // Strategy may also be learned from whole dialogues whose agent turns carry their own `strategy`.
+    const dialogues = options.task === 'satisfaction' ? true : options.task === 'strategy' ? 'either' : false;
+    for await (const { row, raw } of readTaskRows(source, dialogues, skips)) {
       if (options.split === 'train' && raw.split !== undefined && raw.split !== 'train') continue;
+      if (options.task === 'strategy' && row.turns) {
+        for (const turn of strategyTurns(raw, map)) {
+          if ('skip' in turn) skips.add(`${source.name}: dialogue ${row.id}: ${turn.skip}`);
+          else add(turn.row, turn.label);
+        }
+        continue;
+      }
       let label: string | null;
       if (known && map) {
         label = goldLabel(map, options.task, set, raw);
@@ -72,10 +107,11 @@ export async function runTrain(
           label = null;
         }
       }
-      if (label !== null) rows.push({ row, label });
+      if (label !== null) add(row, label);
     }
     byTask.set(modelTask, rows);
   }
+  if (repeated > 0) io.stderr.write(`tongli: ${repeated} rows repeat an id already read for the same model and were used once\n`);
   const outputs: object[] = [];
   for (const [task, rows] of byTask) {
     if (rows.length === 0)

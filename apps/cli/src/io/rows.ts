@@ -10,8 +10,11 @@ export interface RawTaskRow {
   raw: Record<string, unknown>;
 }
 
-/** Streams `predict` / `eval` rows from JSONL: texts `{id, text, context?}` or dialogues `{id, turns}`. */
-export async function* readTaskRows(source: TextSource, dialogues: boolean, skips: Skips): AsyncGenerator<RawTaskRow> {
+/**
+ * Streams `predict` / `eval` / `train` rows from JSONL: texts `{id, text, context?}` or dialogues `{id, turns}`
+ * (`'either'`: each line is read as a dialogue when it has `turns`, else as a text row).
+ */
+export async function* readTaskRows(source: TextSource, dialogues: boolean | 'either', skips: Skips): AsyncGenerator<RawTaskRow> {
   for await (const { line, text } of readLines(source, (n) => skips.add(`${source.name}:${n}: line longer than 16 MB, skipped`))) {
     if (text.trim() === '') continue;
     let value: unknown;
@@ -21,7 +24,11 @@ export async function* readTaskRows(source: TextSource, dialogues: boolean, skip
       skips.add(`${source.name}:${line}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
       continue;
     }
-    if (dialogues) {
+    const isDialogue =
+      dialogues === 'either'
+        ? typeof value === 'object' && value !== null && Array.isArray((value as { turns?: unknown }).turns)
+        : dialogues;
+    if (isDialogue) {
       const parsed = DialogueRowSchema.safeParse(value);
       if (!parsed.success) {
         skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)} (a dialogue {"id", "turns"} is expected)`);
