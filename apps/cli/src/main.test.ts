@@ -85,12 +85,14 @@ describe('tongli analyze', () => {
 
   it('skips malformed lines with file and line, processes the rest and reports the count', async () => {
     const good = readFileSync(EXAMPLES, 'utf8').split('\n').slice(0, 2).join('\n');
-    const file = tempFile('mixed.jsonl', `${good}\n{not json\n{"id": "x", "turns": "oops"}\n\n`);
+    const noId = '{"turns": [{"role": "customer", "text": "hi"}]}';
+    const file = tempFile('mixed.jsonl', `${good}\n{not json\n{"id": "x", "turns": "oops"}\n${noId}\n\n`);
     const { code, stderr, stdout } = await runCli(['analyze', file]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/mixed\.jsonl:3: not valid JSON/);
     expect(stderr).toMatch(/mixed\.jsonl:4: turns/);
-    expect(stderr).toContain('2 rows skipped');
+    expect(stderr).toMatch(/mixed\.jsonl:5: id: missing/);
+    expect(stderr).toContain('3 rows skipped');
     expect(stdout).toContain('2');
   });
 

@@ -91,7 +91,7 @@ for (let s = 0; s < shuffles; s++) {
         held.map((i) => rows[i]!.label),
         pred,
       ).macroF1;
-      sums[arm] += f1;
+      sums[arm] = (sums[arm] ?? 0) + f1;
       console.log(`shuffle ${s} fold ${f} ${arm}: ${f1.toFixed(3)}`);
     }
   }

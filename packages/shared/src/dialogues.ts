@@ -123,7 +123,7 @@ export function parseJsonLine(name: string, line: number, text: string): ParsedL
     };
   }
   const parsed = DialogueRowSchema.safeParse(value);
-  if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error)}` };
+  if (!parsed.success) return { kind: 'error', message: `${name}:${line}: ${describeIssue(parsed.error, value)}` };
   const row = parsed.data;
   const turns: InputDialogue['turns'] = [];
   const unknown = new Set<string>();

@@ -90,9 +90,15 @@ export const CsvMessageSchema = z.object({
 export type CsvMessage = z.infer<typeof CsvMessageSchema>;
 
 /** Turns a zod error into one readable line. */
-export function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError, input?: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid row';
   const path = issue.path.length > 0 ? issue.path.join('.') : 'row';
+  // A union's own message says only "Invalid input"; a field that is not there at all is the usual mistake.
+  if (input !== undefined && issue.path.length > 0) {
+    let at: unknown = input;
+    for (const key of issue.path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+    if (at === undefined) return `${path}: missing`;
+  }
   return `${path}: ${issue.message}`;
 }

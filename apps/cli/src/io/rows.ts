@@ -31,7 +31,7 @@ export async function* readTaskRows(source: TextSource, dialogues: boolean | 'ei
     if (isDialogue) {
       const parsed = DialogueRowSchema.safeParse(value);
       if (!parsed.success) {
-        skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)} (a dialogue {"id", "turns"} is expected)`);
+        skips.add(`${source.name}:${line}: ${describeIssue(parsed.error, value)} (a dialogue {"id", "turns"} is expected)`);
         continue;
       }
       const turns = parsed.data.turns.flatMap((t) => {
@@ -43,7 +43,7 @@ export async function* readTaskRows(source: TextSource, dialogues: boolean | 'ei
     }
     const parsed = TextRowSchema.safeParse(value);
     if (!parsed.success) {
-      skips.add(`${source.name}:${line}: ${describeIssue(parsed.error)} (a row {"id", "text"} is expected)`);
+      skips.add(`${source.name}:${line}: ${describeIssue(parsed.error, value)} (a row {"id", "text"} is expected)`);
       continue;
     }
     const row: TaskRow = { id: parsed.data.id, text: parsed.data.text.slice(0, MAX_TEXT_LENGTH) };
