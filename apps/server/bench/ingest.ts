@@ -3,7 +3,7 @@
  * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
  * server's CPU and memory, and the CPU per message by where it ran (the server's threads, PostgreSQL, this load
  * generator) with the rate the machine's cores allow at that cost. TONGLI_NODE_FLAGS passes flags to the server's
- * Node (e.g. `--trace-gc`); TONGLI_PROFILE=DIR writes its CPU profiles there. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
+ * Node (e.g. `--trace-gc`); TONGLI_PROFILE=DIR writes its CPU profiles there, TONGLI_SERVER_LOG=FILE what it prints. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  * [--conversations 2000] [--replies] (every second message an agent's reply, as in a live chat: longer conversations
  * with replies are where each message's conversation refresh costs most).
  */

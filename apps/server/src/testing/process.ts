@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -94,18 +94,27 @@ export function startServerProcess(env: Record<string, string>, port: number): P
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // TONGLI_SERVER_LOG=FILE keeps what the server prints (e.g. with TONGLI_NODE_FLAGS=--trace-gc) after it is up.
+  const log = process.env.TONGLI_SERVER_LOG ? createWriteStream(process.env.TONGLI_SERVER_LOG, { flags: 'a' }) : undefined;
   return new Promise((resolve, reject) => {
     let out = '';
+    let up = false;
     const onExit = (code: number | null): void => reject(new Error(`server exited (${code}): ${out.slice(-2000)}`));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const onOutput = (chunk: Buffer): void => {
+      log?.write(chunk);
+      // Only the start is kept for the error above: a benchmark's server can print for minutes.
+      if (up) return;
       out += chunk.toString();
       if (out.includes('is running at')) {
+        up = true;
         child.off('exit', onExit);
         resolve(child);
       }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
     child.once('exit', onExit);
+    child.once('close', () => log?.end());
   });
 }
 
