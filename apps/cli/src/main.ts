@@ -19,6 +19,7 @@ Usage:
   tongli eval TASK FILE [--json] [--map tasks.json] [--set NAME] [--split test|train|all]
   tongli coach "DRAFT" [--customer "MESSAGE"] [--name CUSTOMER_NAME] [--json]
   tongli train TASK FILE... --out MODEL.json [--map tasks.json] [--split train|all] [--epochs N] [--seed N] [--lang zh,en]
+                                    rows {"id", "text", "label"}; strategy also from dialogues whose agent turns carry "strategy"
   tongli bench [--json] [--large N]
   tongli import FILE --url URL --token TOKEN --inbox INBOX_ID [--input-format jsonl|csv] [--quiet]
                                     post a JSONL/CSV file to a Tongli server and wait for its analysis
