@@ -302,8 +302,12 @@ describe('tongli train', () => {
       }),
     );
     const dialogueFile = tempFile('turns.jsonl', `${dialogues.join('\n')}\n`);
-    // The same turn cut out as a reply row (as the ESConv strategy set does): read once.
-    const rowFile = tempFile('replies.jsonl', `${JSON.stringify({ id: 'd0-t001', text: asks[0], label: 'Question' })}\n`);
+    // The same turn cut out as a reply row (as the ESConv strategy set does): read once. Another text under the same id is kept.
+    const replies = [
+      { id: 'd0-t001', text: asks[0], label: 'Question' },
+      { id: 'd0-t001', text: 'Which day suits you best?', label: 'Question' },
+    ];
+    const rowFile = tempFile('replies.jsonl', `${replies.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const map = tempFile(
       'strategy-map.json',
       JSON.stringify({ strategy: { product_to_class: { open_question: 'Question', suggestion: 'Providing Suggestions' }, sets: {} } }),
@@ -311,8 +315,8 @@ describe('tongli train', () => {
     const model = tempFile('strategy-model.json', '');
     const trained = await runCli(['train', 'strategy', dialogueFile, rowFile, '--map', map, '--out', model, '--seed', '3']);
     expect(trained.code).toBe(0);
-    expect(trained.stderr).toMatch(/trained strategy on 8 rows \(Providing Suggestions, Question\)/);
-    expect(trained.stderr).toMatch(/1 rows repeat an id already read/);
+    expect(trained.stderr).toMatch(/trained strategy on 9 rows \(Providing Suggestions, Question\)/);
+    expect(trained.stderr).toMatch(/1 rows repeat the id and text of a row already read/);
     expect(trained.stderr).toMatch(/dialogue d0: strategy "Direct Guidance" is not one of/);
     const q = tempFile('strategy-q.jsonl', `${JSON.stringify({ id: 'q', text: 'Maybe try a walk.' })}\n`);
     const predicted = JSON.parse((await runCli(['predict', 'strategy', q, '--model', model])).stdout) as { label: string };

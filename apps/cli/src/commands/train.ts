@@ -56,7 +56,7 @@ export async function runTrain(
   // Train without the shipped models: their outputs are not features, and a fresh model must not depend on them.
   const analyzer = createCliAnalyzer({ noDefaultModels: true });
   const byTask = new Map<ModelTask, { row: TaskRow; label: string }[]>();
-  // A set cut out of dialogues (ESConv's strategy rows) and the dialogues themselves name a turn alike.
+  // A set cut out of dialogues (ESConv's strategy rows) and the dialogues themselves give a turn the same id and text.
   const seenIds = new Map<ModelTask, Set<string>>();
   let repeated = 0;
   const skips = new Skips((m) => io.stderr.write(`tongli: skipped ${m}\n`));
@@ -77,9 +77,11 @@ export async function runTrain(
     seenIds.set(modelTask, seen);
     const source = await openText(file);
     const add = (row: TaskRow, label: string) => {
-      if (seen.has(row.id)) repeated++;
+      // Same id and same text: the same row again. A shared id alone is not enough (exports often repeat a conversation's id).
+      const key = `${row.id}\u0000${row.text ?? ''}`;
+      if (seen.has(key)) repeated++;
       else {
-        seen.add(row.id);
+        seen.add(key);
         rows.push({ row, label });
       }
     };
@@ -111,7 +113,7 @@ export async function runTrain(
     }
     byTask.set(modelTask, rows);
   }
-  if (repeated > 0) io.stderr.write(`tongli: ${repeated} rows repeat an id already read for the same model and were used once\n`);
+  if (repeated > 0) io.stderr.write(`tongli: ${repeated} rows repeat the id and text of a row already read and were used once\n`);
   const outputs: object[] = [];
   for (const [task, rows] of byTask) {
     if (rows.length === 0)
