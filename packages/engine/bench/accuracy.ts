@@ -343,7 +343,7 @@ function sameSourceTurns(context: Context, set: string, own: readonly DataRow[],
   if (!source || !dialogues || dialogues instanceof Error) return undefined;
   const ids = new Set(own.map((r) => r.id));
   const rows = dialogues
-    .filter((d) => d.split === 'train' && Array.isArray(d.turns))
+    .filter((d) => d.split === 'train')
     .flatMap((d) => labelledTurns({ id: d.id, turns: d.turns ?? [] }, source.field))
     .filter((t) => !ids.has(t.row.id) && labels.has(t.label));
   return { set: source.set, rows };

@@ -4,20 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAnalyzer, score } from '../src/index.js';
+import { createAnalyzer, labelledTurns, score } from '../src/index.js';
 import { createFeaturizer } from '../src/model/features.js';
 import { predictProba } from '../src/model/linear.js';
 import { FEATURE_SEED } from '../src/model/models.js';
 import { agentDense, agentDenseNames } from '../src/model/task-features.js';
-import { createRandom } from '../src/model/random.js';
 import { contextTurns } from '../src/tasks/predict.js';
 import { trainLinear, type Example } from '../src/model/train.js';
+import { BUCKETS, shuffledFolds } from './cv-data.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = `${root}../shared/data`;
 const analyzer = createAnalyzer({});
 const techniqueIds = analyzer.catalogue.techniques.map((t) => t.id);
-const BUCKETS = 1 << 18;
 const views = { base: createFeaturizer({ buckets: BUCKETS }), words: createFeaturizer({ buckets: BUCKETS, view: 'words' }) };
 type Row = { id: string; text: string; label: string; context: { role: string; text: string }[]; group: string; split: string };
 const read = (f: string) =>
@@ -27,19 +26,15 @@ const read = (f: string) =>
     .map((l) => JSON.parse(l));
 const rows = (read('en_support_strategy_esconv.jsonl') as Row[]).filter((r) => r.split === 'train');
 const ids = new Set((read('en_support_strategy_esconv.jsonl') as Row[]).map((r) => r.id));
-const extra: Row[] = [];
-for (const d of read('en_esconv_dialogues.jsonl') as {
-  id: string;
-  split: string;
-  turns: { role: string; text: string; strategy?: string }[];
-}[]) {
-  if (d.split !== 'train') continue;
-  d.turns.forEach((t, i) => {
-    const id = `${d.id}-t${String(i).padStart(3, '0')}`;
-    if (t.role !== 'agent' || !t.strategy || ids.has(id)) return;
-    extra.push({ id, text: t.text, label: t.strategy, context: d.turns.slice(Math.max(0, i - 3), i), group: d.id, split: 'train' });
-  });
-}
+const extra: Row[] = (
+  read('en_esconv_dialogues.jsonl') as { id: string; split: string; turns: Parameters<typeof labelledTurns>[0]['turns'] }[]
+)
+  .filter((d) => d.split === 'train')
+  .flatMap((d) =>
+    labelledTurns(d, 'strategy')
+      .filter((t) => !ids.has(t.row.id))
+      .map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })),
+  );
 const labels = [...new Set(rows.map((r) => r.label))].sort();
 const denseNames = agentDenseNames(techniqueIds);
 function featurize(r: Row, spec: string): Example {
@@ -66,13 +61,8 @@ const shuffles = Number(process.env.SHUFFLES ?? 1);
 const ARMS = (process.env.ARMS ?? 'base;extra').split(';');
 const sums: Record<string, number> = Object.fromEntries(ARMS.map((a) => [a, 0]));
 for (let s = 0; s < shuffles; s++) {
-  const random = createRandom(100 + s);
-  const order = groups.slice();
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const foldOf = new Map(order.map((g, i) => [g, i % 3]));
+  const folds = shuffledFolds(groups.length, 100 + s, 3);
+  const foldOf = new Map(folds.flatMap(({ held }, f) => held.map((g) => [groups[g]!, f] as const)));
   for (let f = 0; f < 3; f++) {
     const held = rows.flatMap((r, i) => (foldOf.get(r.group) === f ? [i] : []));
     const rest = rows.flatMap((r, i) => (foldOf.get(r.group) !== f ? [i] : []));

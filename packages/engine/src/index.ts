@@ -16,7 +16,7 @@ export { score, spearman } from './eval/metrics.js';
 export type { Figures, LabelFigures } from './eval/metrics.js';
 export { goldLabel, predictedLabel, setsOf } from './eval/gold.js';
 export type { TaskMap, GoldRow } from './eval/gold.js';
-export { labelledTurns, TURN_CONTEXT } from './eval/turn-rows.js';
+export { labelledTurns } from './eval/turn-rows.js';
 export type { LabelledTurn } from './eval/turn-rows.js';
 export { CATALOGUE } from './catalogue.js';
 export { serializeModel, parseModel } from './model/linear.js';

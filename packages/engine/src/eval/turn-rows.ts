@@ -7,7 +7,7 @@ import type { Turn } from '../types.js';
 import type { TaskRow } from '../tasks/predict.js';
 
 /** Turns of context kept before each labelled turn: what the ESConv strategy set carries. */
-export const TURN_CONTEXT = 3;
+const TURN_CONTEXT = 3;
 
 export interface LabelledTurn {
   row: TaskRow;
