@@ -1,6 +1,7 @@
 /**
  * Scratch: does ESConv strategy gain from the dialogue set's other labelled agent turns (train dialogues only)?
  * Folds by dialogue over the strategy set's `train` rows; extra turns from the held dialogues are never used.
+ * ARMS: `base`, `extra` (with those turns), `failed` (also the `train` dialogues of en_esconv_failed_dialogues).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,13 @@ const extra: Row[] = (
       .map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })),
   );
 const labels = [...new Set(rows.map((r) => r.label))].sort();
+// Dialogues the ESConv authors dropped (separate conversations, never held out here); turns with another class skipped.
+const failed: Row[] = (
+  read('en_esconv_failed_dialogues.jsonl') as { id: string; split: string; turns: Parameters<typeof labelledTurns>[0]['turns'] }[]
+)
+  .filter((d) => d.split === 'train')
+  .flatMap((d) => labelledTurns(d, 'strategy').map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })))
+  .filter((r) => labels.includes(r.label));
 const denseNames = agentDenseNames(techniqueIds);
 function featurize(r: Row, spec: string): Example {
   const [view, flag] = spec.split(':') as ['base' | 'words', string | undefined];
@@ -55,7 +63,8 @@ function featurize(r: Row, spec: string): Example {
 const VIEWS = (process.env.VIEWS ?? 'base').split(',');
 const ex = Object.fromEntries(VIEWS.map((v) => [v, rows.map((r) => featurize(r, v))]));
 const exExtra = Object.fromEntries(VIEWS.map((v) => [v, extra.map((r) => featurize(r, v))]));
-console.log(`rows ${rows.length}, extra ${extra.length}`);
+const exFailed = Object.fromEntries(VIEWS.map((v) => [v, failed.map((r) => featurize(r, v))]));
+console.log(`rows ${rows.length}, extra ${extra.length}, failed ${failed.length}`);
 const groups = [...new Set(rows.map((r) => r.group))].sort();
 const shuffles = Number(process.env.SHUFFLES ?? 1);
 const ARMS = (process.env.ARMS ?? 'base;extra').split(';');
@@ -72,7 +81,10 @@ for (let s = 0; s < shuffles; s++) {
       // An arm is `base` / `extra` (every view in VIEWS, without / with the extra turns) or `=` and `+`-joined views, with them.
       const armViews = arm.startsWith('=') ? arm.slice(1).split('+') : VIEWS;
       for (const v of armViews) {
-        const train = rest.map((i) => ex[v]![i]!).concat(arm !== 'base' ? restExtra.map((i) => exExtra[v]![i]!) : []);
+        const train = rest
+          .map((i) => ex[v]![i]!)
+          .concat(arm !== 'base' ? restExtra.map((i) => exExtra[v]![i]!) : [])
+          .concat(arm === 'failed' ? exFailed[v]! : []);
         const model = trainLinear(train, { task: 'strategy', labels, buckets: BUCKETS, dense: [...denseNames], epochs: 8, seed: 1 });
         held.forEach((i, k) => predictProba(model, ex[v]![i]!.x, ex[v]![i]!.dense).forEach((p, y) => (probs[k]![y]! += p)));
       }
