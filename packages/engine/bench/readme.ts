@@ -31,7 +31,7 @@ const speed = [
   `| customer messages / s, with the shipped models (CLI default) | ${n(s.customerMsgsPerSec)} | ≥ 50,000 |`,
   `| agent replies / s (with the customer's message as context) | ${n(s.agentMsgsPerSec)} | ≥ 25,000 |`,
   `| whole conversations, messages / s | ${n(s.conversationMsgsPerSec)} | |`,
-  `| refreshing a conversation's analysis at its ${s.conversationRefreshMs.turns}th message: every turn again / reusing stored turns | ${s.conversationRefreshMs.full} / ${s.conversationRefreshMs.reused} ms | |`,
+  `| refreshing a conversation's analysis at its ${s.conversationRefreshMs.turns}th message: every turn again / reusing stored turns / also their normalised text (as the server keeps them) | ${s.conversationRefreshMs.full} / ${s.conversationRefreshMs.reused} / ${s.conversationRefreshMs.reusedNormalized} ms | |`,
   `| \`coach\` latency, ${s.coachDraftChars}-character draft, p50 / p95 / p99 | ${s.coachLatencyMs.p50} / ${s.coachLatencyMs.p95} / ${s.coachLatencyMs.p99} ms | p99 < 1 ms |`,
   `| \`tongli analyze\` of ${n(a.dialogues)} generated dialogues (${n(a.messages)} messages), worker threads | ${a.seconds} s, peak ${a.peakRssMB} MB | < 90 s, < 500 MB |`,
   '',

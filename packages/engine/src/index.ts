@@ -8,6 +8,7 @@ export { TASKS } from './tasks/predict.js';
 export type { Task, TaskRow, Prediction } from './tasks/predict.js';
 export { createFallbackSegmenter } from './text/segmenter.js';
 export type { Segmenter } from './text/segmenter.js';
+export type { NormalizedText } from './text/normalize.js';
 export { detectLanguage } from './text/language.js';
 export { findSentences } from './techniques/sentences.js';
 export { AGENT_CONTEXT_TURNS } from './techniques/agent.js';

@@ -1,4 +1,5 @@
 /** Public data shapes of the engine. Everything here is plain, serialisable data. */
+import type { NormalizedText } from './text/normalize.js';
 
 export type Lang = 'zh' | 'en' | 'mixed' | 'unknown';
 
@@ -119,6 +120,12 @@ export interface Turn {
    * reuses it instead of analysing the text again, so re-analysing a growing conversation costs its new turns only.
    */
   analysis?: CustomerAnalysis | AgentAnalysis;
+  /**
+   * `normalize(text)` of this turn, when the caller kept it (e.g. beside `analysis`): a refresh of a growing conversation
+   * then normalises only its new turns, which was the largest part of re-reading the earlier ones. In-process only
+   * (its offsets are a typed array): what a caller keeps in memory, never what it stores as JSON.
+   */
+  normalized?: NormalizedText;
 }
 
 export interface Dialogue {

@@ -9,7 +9,7 @@ export interface SpeedFigures {
   agentMsgsPerSec: number;
   conversationMsgsPerSec: number;
   /** Refreshing a conversation's analysis as its `turns`-th message arrives: every turn analysed again, or the earlier turns' stored analyses reused. */
-  conversationRefreshMs: { turns: number; full: number; reused: number };
+  conversationRefreshMs: { turns: number; full: number; reused: number; reusedNormalized: number };
   coachLatencyMs: { p50: number; p95: number; p99: number; max: number };
   coachDraftChars: number;
   peakRssMB: number;
@@ -76,9 +76,15 @@ export function measureSpeed(size = 20000): SpeedFigures {
       return own ? { ...turn, analysis: JSON.parse(JSON.stringify(own)) as typeof own } : turn;
     }),
   };
+  // What the server's job thread keeps besides: each earlier turn's normalised text.
+  const kept = {
+    ...stored,
+    turns: stored.turns.map((turn) => ('analysis' in turn ? { ...turn, normalized: analyzer.normalize(turn.text) } : turn)),
+  };
   const refreshes = 200;
   const full = timeIt(refreshes, () => analyzer.analyzeConversation(long));
   const reused = timeIt(refreshes, () => analyzer.analyzeConversation(stored));
+  const reusedNormalized = timeIt(refreshes, () => analyzer.analyzeConversation(kept));
 
   let draft = '';
   while (draft.length < 300) draft += `${generateMessage('agent', random)}。`;
@@ -99,6 +105,7 @@ export function measureSpeed(size = 20000): SpeedFigures {
       turns: REFRESH_TURNS,
       full: Math.round((full / refreshes) * 1e5) / 100,
       reused: Math.round((reused / refreshes) * 1e5) / 100,
+      reusedNormalized: Math.round((reusedNormalized / refreshes) * 1e5) / 100,
     },
     coachLatencyMs: {
       p50: percentile(latencies, 0.5),

@@ -62,7 +62,7 @@ export async function runBench(
     `customer messages/s   ${speed.customerMsgsPerSec.toLocaleString('en')} with the default models, ${speed.customerMsgsPerSecRules.toLocaleString('en')} rules only   (≈${speed.messageChars} chars, one core)`,
     `agent replies/s       ${speed.agentMsgsPerSec.toLocaleString('en')}`,
     `conversation msgs/s   ${speed.conversationMsgsPerSec.toLocaleString('en')}`,
-    `refresh at turn ${speed.conversationRefreshMs.turns}    ${speed.conversationRefreshMs.full} ms analysing every turn, ${speed.conversationRefreshMs.reused} ms reusing stored turns`,
+    `refresh at turn ${speed.conversationRefreshMs.turns}    ${speed.conversationRefreshMs.full} ms analysing every turn, ${speed.conversationRefreshMs.reused} ms reusing stored turns, ${speed.conversationRefreshMs.reusedNormalized} ms with their normalised text kept`,
     `coach latency (${speed.coachDraftChars} chars)  p50 ${speed.coachLatencyMs.p50} ms  p95 ${speed.coachLatencyMs.p95} ms  p99 ${speed.coachLatencyMs.p99} ms`,
     `peak memory           ${speed.peakRssMB} MB`,
   ];

@@ -195,7 +195,10 @@ function analyse(
   });
   const whole = deps.engine.analyzeConversation(
     conversation.id,
-    turnsOf(said, (m) => made.get(m.id)),
+    turnsOf(said, (m) => {
+      const result = made.get(m.id);
+      return result && { result };
+    }),
     conversation.customerName,
   );
   rows.conversationAnalyses.push(conversationAnalysisRow(conversation.id, whole, { version, lexiconHash }));

@@ -4,6 +4,7 @@ import {
   type Analyzer,
   type ConversationAnalysis,
   type CustomerAnalysis,
+  type NormalizedText,
   type Turn,
 } from '@tongli/engine';
 import type { Insertable } from 'kysely';
@@ -48,12 +49,21 @@ export function analyzeSaid(
   return { role: 'agent', agent };
 }
 
-/** A conversation's turns for `analyzeConversation`, carrying each turn's analysis where it is known. */
-export function turnsOf<M extends SaidMessage>(messages: readonly M[], known: (message: M) => MessageResult | undefined): Turn[] {
+/** What is known of a turn already: its analysis, and its normalised text when it was kept. */
+export interface KnownTurn {
+  result: MessageResult;
+  normalized?: NormalizedText;
+}
+
+/** A conversation's turns for `analyzeConversation`, carrying each turn's analysis (and normalised text) where known. */
+export function turnsOf<M extends SaidMessage>(messages: readonly M[], known: (message: M) => KnownTurn | undefined): Turn[] {
   return messages.map((m): Turn => {
-    const result = known(m);
-    const analysis = result?.role === 'customer' ? result.customer : result?.role === 'agent' ? result.agent : undefined;
-    return { role: m.type === 'incoming' ? 'customer' : 'agent', text: m.body, ...(analysis ? { analysis } : {}) };
+    const role = m.type === 'incoming' ? 'customer' : 'agent';
+    const found = known(m);
+    if (!found) return { role, text: m.body };
+    const { result, normalized } = found;
+    const analysis = result.role === 'customer' ? result.customer : result.agent;
+    return normalized ? { role, text: m.body, analysis, normalized } : { role, text: m.body, analysis };
   });
 }
 

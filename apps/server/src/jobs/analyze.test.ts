@@ -103,12 +103,14 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     // The platform's engine, counting the turns each refresh is handed already analysed.
     const engine = t.deps.engine;
     const reused: number[] = [];
+    const normalized: number[] = [];
     const counting = (lexiconHash: string): Deps['engine'] => ({
       ...engine,
       analyzer: engine.analyzer,
       lexiconHash,
       analyzeConversation: (id, turns, name) => {
         reused.push(turns.filter((turn) => turn.analysis).length);
+        normalized.push(turns.filter((turn) => turn.normalized).length);
         return engine.analyzeConversation(id, turns, name);
       },
     });
@@ -119,6 +121,8 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     await analyzeMessages(deps, [third]);
     // Every turn is analysed once: the refresh takes the newest turn's analysis from this batch, the others from before.
     expect(reused).toEqual([1, 2, 3]);
+    // …and normalised once: each turn's normalised text is kept with its analysis.
+    expect(normalized).toEqual([1, 2, 3]);
     const whole = async () =>
       (
         await t.deps.db.kysely
@@ -132,6 +136,7 @@ describe.each(DATABASES)('analysis batches on %s', (database) => {
     // Another analyser (a guidelines change gives a new lexicon hash) analyses every turn again, to the same result.
     await analyzeMessages({ ...t.deps, engine: counting('another-hash') }, [third]);
     expect(reused.at(-1)).toBe(1);
+    expect(normalized.at(-1)).toBe(1);
     expect(await whole()).toEqual(incremental);
     const row = await t.deps.db.kysely
       .selectFrom('conversation_analyses')

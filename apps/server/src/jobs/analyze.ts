@@ -2,7 +2,7 @@ import { sql, type Insertable, type Transaction } from 'kysely';
 import type { ConversationAnalysesTable, Database, MessageAnalysesTable } from '../db/schema.js';
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
-import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type MessageResult } from './analysis-rows.js';
+import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type KnownTurn } from './analysis-rows.js';
 import { createRecentTurns, type RecentTurns, type TurnRow } from './recent-turns.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
@@ -97,7 +97,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
   for (const message of messages) turns.add(message);
 
   const stamp = { version, lexiconHash };
-  const known = (m: TurnRow): MessageResult | undefined => turns.analysis(stamp, m);
+  const known = (m: TurnRow): KnownTurn | undefined => turns.analysis(stamp, m);
   const messageRows: Insertable<MessageAnalysesTable>[] = [];
   const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
@@ -131,7 +131,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     const upTo = history.filter((m) => m.seq <= message.seq);
     const name = names.get(conversation.customer_id);
     const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), name);
-    turns.remember(stamp, message, result);
+    turns.remember(stamp, message, result, analyzer.normalize(message.body));
     const customerResult = result.role === 'customer' ? result.customer : undefined;
     const agentResult = result.role === 'agent' ? result.agent : undefined;
     const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known), name) : undefined;

@@ -59,15 +59,28 @@ describe('recent conversation turns', () => {
     turns.read('a', 0, [row('a', 1), row('a', 2)]);
     turns.remember(v1a, row('a', 1), result(1));
     turns.remember(v1a, row('a', 9), result(9)); // not a turn of the window
-    expect(turns.analysis(v1a, row('a', 1))).toEqual(result(1));
+    expect(turns.analysis(v1a, row('a', 1))?.result).toEqual(result(1));
     expect(turns.analysis(v1b, row('a', 1))).toBeUndefined();
     expect(turns.analysis(v1a, row('a', 9))).toBeUndefined();
     turns.read('a', 0, [row('a', 1), row('a', 2)]);
-    expect(turns.analysis(v1a, row('a', 1))).toEqual(result(1));
+    expect(turns.analysis(v1a, row('a', 1))?.result).toEqual(result(1));
     // A turn that leaves the window takes its analysis with it.
     turns.read('a', 2, [row('a', 3)]);
     expect(turns.analysis(v1a, row('a', 1))).toBeUndefined();
     expect(seqs(turns.turns('a'))).toEqual([2, 3]);
+  });
+
+  it('keeps a turn’s normalised text with its analysis, and counts it in its size once', () => {
+    const turns = createRecentTurns({ maxTurns: 5 });
+    turns.read('a', 0, [row('a', 1, 'abcd')]);
+    const normalized = { text: 'abcd', map: new Int32Array(5) };
+    turns.remember(v1a, row('a', 1), result(1), normalized);
+    expect(turns.analysis(v1a, row('a', 1))?.normalized).toBe(normalized);
+    // Text 2 bytes a character, an analysis 1,500, a normalised text 6 a character.
+    expect(turns.bytes).toBe(8 + 1_500 + 24);
+    turns.remember(v1a, row('a', 1), result(1));
+    expect(turns.analysis(v1a, row('a', 1))?.normalized).toBeUndefined();
+    expect(turns.bytes).toBe(8 + 1_500);
   });
 
   it('forgets the least recently read conversations beyond its size, and never keeps a partial window', () => {
@@ -83,7 +96,7 @@ describe('recent conversation turns', () => {
     // An analysis makes a window the size of the cache: the others go.
     turns.remember(v1a, row('c', 4), result(4));
     expect(turns.turns('a')).toEqual([]);
-    expect(turns.analysis(v1a, row('c', 4))).toEqual(result(4));
+    expect(turns.analysis(v1a, row('c', 4))?.result).toEqual(result(4));
     // `after` was asked before the window was evicted: the rows read after it are not a window on their own.
     turns.read('b', 2, [row('b', 5)]);
     expect(turns.turns('b')).toEqual([]);

@@ -1,4 +1,5 @@
-import type { AnalysisStamp, MessageResult } from './analysis-rows.js';
+import type { NormalizedText } from '@tongli/engine';
+import type { AnalysisStamp, KnownTurn, MessageResult } from './analysis-rows.js';
 
 /** A customer message or reply as the analysis reads it from the database. */
 export interface TurnRow {
@@ -13,16 +14,18 @@ export interface TurnRow {
 const MAX_BYTES = 160_000_000;
 /** Estimated heap size of one message analysis (its cues, scores, signals and spans). */
 const ANALYSIS_BYTES = 1_500;
+/** Estimated bytes a character of a kept normalised text takes: its text and its offset into the original. */
+const NORMALIZED_BYTES_PER_CHAR = 6;
 /**
  * A window older than this is read again in full. Messages get their `seq` when inserted but become visible when
  * committed, so one committed out of order (another process's) can be missing from a window read by `seq` alone.
  */
 const FULL_READ_MS = 5_000;
 
-/** A turn's analysis with the analyser (stamp) that made it. */
-interface KnownAnalysis {
+/** A turn's analysis and normalised text with the analyser (stamp) that made them. */
+interface KnownAnalysis extends KnownTurn {
   stamp: string;
-  result: MessageResult;
+  bytes: number;
 }
 
 interface Window {
@@ -38,7 +41,16 @@ function slim(row: TurnRow): TurnRow {
   return { id: row.id, conversation_id: row.conversation_id, type: row.type, body: row.body, seq: row.seq };
 }
 
-const stampKey = (stamp: AnalysisStamp) => `${stamp.version}:${stamp.lexiconHash}`;
+let lastStamp: AnalysisStamp | undefined;
+let lastKey = '';
+/** The stamp as one string; asked for every turn of every refresh with the same stamp object, so the last is kept. */
+function stampKey(stamp: AnalysisStamp): string {
+  if (stamp !== lastStamp) {
+    lastStamp = stamp;
+    lastKey = `${stamp.version}:${stamp.lexiconHash}`;
+  }
+  return lastKey;
+}
 
 /**
  * The most recent turns of the conversations this thread analysed lately, with the analyses it made of them, so each
@@ -53,8 +65,12 @@ export function createRecentTurns(options: { maxTurns: number; maxBytes?: number
   const windows = new Map<string, Window>();
   let bytes = 0;
 
-  const sizeOf = (window: Pick<Window, 'rows' | 'analyses'>) =>
-    window.rows.reduce((sum, row) => sum + 2 * row.body.length, 0) + ANALYSIS_BYTES * window.analyses.size;
+  const sizeOf = (window: Pick<Window, 'rows' | 'analyses'>) => {
+    let sum = 0;
+    for (const row of window.rows) sum += 2 * row.body.length;
+    for (const known of window.analyses.values()) sum += known.bytes;
+    return sum;
+  };
 
   const store = (conversationId: string, rows: TurnRow[], readAt: number, analyses = new Map<string, KnownAnalysis>()): void => {
     const kept = rows.length > maxTurns ? rows.slice(-maxTurns) : rows;
@@ -121,21 +137,29 @@ export function createRecentTurns(options: { maxTurns: number; maxBytes?: number
       return windows.get(conversationId)?.rows ?? [];
     },
 
-    /** This analyser's analysis of a turn of the window, when it made one. */
-    analysis(stamp: AnalysisStamp, turn: Pick<TurnRow, 'id' | 'conversation_id'>): MessageResult | undefined {
+    /** This analyser's analysis (and normalised text, when kept) of a turn of the window, when it made one. */
+    analysis(stamp: AnalysisStamp, turn: Pick<TurnRow, 'id' | 'conversation_id'>): KnownTurn | undefined {
       const found = windows.get(turn.conversation_id)?.analyses.get(turn.id);
-      return found && found.stamp === stampKey(stamp) ? found.result : undefined;
+      return found && found.stamp === stampKey(stamp) ? found : undefined;
     },
 
-    /** Keeps a turn's analysis with its window (a turn older than the window is not kept). */
-    remember(stamp: AnalysisStamp, turn: Pick<TurnRow, 'id' | 'conversation_id'>, result: MessageResult): void {
+    /**
+     * Keeps a turn's analysis with its window, and its normalised text, so each later refresh of the conversation
+     * normalises only its new turns (a turn older than the window is not kept).
+     */
+    remember(
+      stamp: AnalysisStamp,
+      turn: Pick<TurnRow, 'id' | 'conversation_id'>,
+      result: MessageResult,
+      normalized?: NormalizedText,
+    ): void {
       const window = windows.get(turn.conversation_id);
       if (!window?.rows.some((row) => row.id === turn.id)) return;
-      if (!window.analyses.has(turn.id)) {
-        window.bytes += ANALYSIS_BYTES;
-        bytes += ANALYSIS_BYTES;
-      }
-      window.analyses.set(turn.id, { stamp: stampKey(stamp), result });
+      const size = ANALYSIS_BYTES + (normalized ? NORMALIZED_BYTES_PER_CHAR * normalized.text.length : 0);
+      const delta = size - (window.analyses.get(turn.id)?.bytes ?? 0);
+      window.bytes += delta;
+      bytes += delta;
+      window.analyses.set(turn.id, { stamp: stampKey(stamp), result, ...(normalized ? { normalized } : {}), bytes: size });
       evict();
     },
 

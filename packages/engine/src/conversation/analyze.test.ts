@@ -183,6 +183,26 @@ describe('reusing turns already analysed', () => {
     expect(ids(dialogue.turns[3])).not.toContain('closed_question_overuse');
   });
 
+  it('reads a turn’s kept normalised text instead of normalising it again, with the same result', () => {
+    for (const dialogue of [good, bad, closedQuestions]) {
+      const kept = stored(dialogue);
+      const turns = kept.turns.map((turn) => ({ ...turn, normalized: analyzer.normalize(turn.text) }));
+      expect(analyzer.analyzeConversation({ ...kept, turns })).toEqual(analyzer.analyzeConversation(dialogue));
+    }
+    // Proof that it is read: a reply kept with the normalised text of an offer of more help counts as one.
+    const offer = analyzer.normalize('Is there anything else I can help you with?');
+    const plain: Dialogue = {
+      id: 'n',
+      turns: [
+        { role: 'customer', text: 'Hi.' },
+        { role: 'agent', text: 'Hello.' },
+      ],
+    };
+    expect(analyzer.analyzeConversation(plain).structure.offer_help).toBe(false);
+    const turns = plain.turns.map((turn, i) => (i === 1 ? { ...turn, normalized: offer } : turn));
+    expect(analyzer.analyzeConversation({ ...plain, turns }).structure.offer_help).toBe(true);
+  });
+
   it('analyses a turn whose stored analysis is of the other role', () => {
     const dialogue = stored(good);
     const swapped = dialogue.turns.map((turn, i) => ({ ...turn, analysis: dialogue.turns[i % 2 === 0 ? i + 1 : i - 1]?.analysis }));

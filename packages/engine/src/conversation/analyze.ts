@@ -87,29 +87,37 @@ export function createConversationAnalyzer({ lexicon, normalize, analyzeCustomer
           signals[s.id]++;
           evidence.push({ message: index, id: `customer:${s.id}`, span: s.span, text: s.text });
         }
-        const norm = normalize(text);
+        const norm = turn.normalized ?? normalize(text);
         if (proposed && regexFound(lexicon, 'agreement', norm.text)) structure.agree = true;
         if (analysis.lang === 'zh') han++;
         else if (analysis.lang === 'en') latin++;
         lastCustomer = { norm, analysis };
         return;
       }
-      const norm = normalize(text);
+      const norm = turn.normalized ?? normalize(text);
       const ctx: PreparedContext = { previousAgent };
       if (lastCustomer) {
         ctx.customer = lastCustomer.norm;
         ctx.customerAnalysis = lastCustomer.analysis;
       }
       if (dialogue.customerName) ctx.customerName = dialogue.customerName;
-      // A reused analysis gets its own list of techniques: the conversation may add one below.
-      const analysis =
-        known && 'techniques' in known ? { ...known, techniques: [...known.techniques] } : agent.analyzePrepared(text, norm, ctx);
+      let analysis = known && 'techniques' in known ? known : agent.analyzePrepared(text, norm, ctx);
       const closed = analysis.techniques.filter((t) => t.id === 'closed_question').length;
       const open = analysis.techniques.some((t) => t.id === 'open_question');
       closedRun = open ? 0 : closedRun + closed;
       if (closedRun >= 3 && closed > 0 && !analysis.techniques.some((t) => t.id === 'closed_question_overuse')) {
         const q = analysis.techniques.find((t) => t.id === 'closed_question');
-        if (q) analysis.techniques.push({ ...q, id: 'closed_question_overuse', polarity: 'harmful', source: 'context', confidence: 0.65 });
+        // A copy with the added technique: a reused analysis belongs to the caller and is not changed.
+        if (q) {
+          const overuse = {
+            ...q,
+            id: 'closed_question_overuse',
+            polarity: 'harmful' as const,
+            source: 'context' as const,
+            confidence: 0.65,
+          };
+          analysis = { ...analysis, techniques: [...analysis.techniques, overuse] };
+        }
         closedRun = 0;
       }
       for (const t of analysis.techniques) {
