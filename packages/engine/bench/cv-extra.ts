@@ -27,23 +27,15 @@ const read = (f: string) =>
     .map((l) => JSON.parse(l));
 const rows = (read('en_support_strategy_esconv.jsonl') as Row[]).filter((r) => r.split === 'train');
 const ids = new Set((read('en_support_strategy_esconv.jsonl') as Row[]).map((r) => r.id));
-const extra: Row[] = (
-  read('en_esconv_dialogues.jsonl') as { id: string; split: string; turns: Parameters<typeof labelledTurns>[0]['turns'] }[]
-)
-  .filter((d) => d.split === 'train')
-  .flatMap((d) =>
-    labelledTurns(d, 'strategy')
-      .filter((t) => !ids.has(t.row.id))
-      .map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })),
-  );
+/** The labelled agent turns of a dialogue file's `train` dialogues, as rows grouped by dialogue. */
+const trainTurns = (file: string): Row[] =>
+  (read(file) as { id: string; split: string; turns: Parameters<typeof labelledTurns>[0]['turns'] }[])
+    .filter((d) => d.split === 'train')
+    .flatMap((d) => labelledTurns(d, 'strategy').map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })));
+const extra = trainTurns('en_esconv_dialogues.jsonl').filter((r) => !ids.has(r.id));
 const labels = [...new Set(rows.map((r) => r.label))].sort();
 // Dialogues the ESConv authors dropped (separate conversations, never held out here); turns with another class skipped.
-const failed: Row[] = (
-  read('en_esconv_failed_dialogues.jsonl') as { id: string; split: string; turns: Parameters<typeof labelledTurns>[0]['turns'] }[]
-)
-  .filter((d) => d.split === 'train')
-  .flatMap((d) => labelledTurns(d, 'strategy').map((t) => ({ ...(t.row as Row), label: t.label, group: d.id, split: 'train' })))
-  .filter((r) => labels.includes(r.label));
+const failed = trainTurns('en_esconv_failed_dialogues.jsonl').filter((r) => labels.includes(r.label));
 const denseNames = agentDenseNames(techniqueIds);
 function featurize(r: Row, spec: string): Example {
   const [view, flag] = spec.split(':') as ['base' | 'words', string | undefined];
