@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { PREPARED } from '../db/database.js';
-import type { Database, Message } from '../db/schema.js';
+import { MESSAGE_COLUMNS, type Database, type Message } from '../db/schema.js';
 import { webhookSubscribes } from '../repositories/jobs.js';
 
 /** A message for the one-statement path (no channel hooks): what `postMessage` was given, with the body to store. */
@@ -126,10 +126,8 @@ async function insertMessages(db: Kysely<Database>, batch: readonly Pending[]): 
       where exists (select 1 from conversations c where c.id = i.conversation_id::uuid offset 0)
       order by i.ord
       on conflict (idempotency_key) do nothing
-      -- Named, not *: the statement is prepared, and a column added by a newer server's migration (a rolling upgrade)
-      -- must not change its result, which PostgreSQL refuses for a prepared statement.
-      returning id, seq, conversation_id, type, sender_type, sender_id, body, content_type, idempotency_key, email_message_id,
-        metadata, created_at
+      -- Named, not *: the statement is prepared (see MESSAGE_COLUMNS).
+      returning ${sql.raw(MESSAGE_COLUMNS)}
     ), agg as (
       select conversation_id,
         max(created_at) filter (where type in ('incoming', 'outgoing')) as last_at,

@@ -480,6 +480,16 @@ export interface CannedReplyUsesTable {
 export type User = Selectable<UsersTable>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
+
+// Column lists for prepared statements, which must name their columns: a column a newer server's migration adds (a
+// rolling upgrade) must not change a prepared statement's result, which PostgreSQL refuses.
+/** Every column of `messages`, as SQL. */
+export const MESSAGE_COLUMNS =
+  'id, seq, conversation_id, type, sender_type, sender_id, body, content_type, idempotency_key, email_message_id, metadata, created_at';
+/** Every column of `conversations`, as SQL. */
+export const CONVERSATION_COLUMNS =
+  'id, inbox_id, customer_id, team_id, assignee_id, status, priority, subject, tags, external_id, snoozed_until, created_at, ' +
+  'updated_at, last_message_at, waiting_since, first_response_at, resolved_at';
 export type NewMessage = Insertable<MessagesTable>;
 export type Customer = Selectable<CustomersTable>;
 export type Inbox = Selectable<InboxesTable>;

@@ -2,19 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import {
   json,
-  type ConversationAnalysesTable,
   type ConversationsTable,
   type CustomerIdentitiesTable,
   type CustomersTable,
   type EvaluationsTable,
   type IdentityKind,
-  type MessageAnalysesTable,
   type MessagesTable,
 } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { normalizeIdentity } from '../repositories/customers.js';
 import type { Executor } from '../repositories/jobs.js';
-import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, turnsOf, type MessageResult } from '../jobs/analysis-rows.js';
+import {
+  analyzeSaid,
+  conversationAnalysisRow,
+  messageAnalysisRow,
+  turnsOf,
+  type ConversationAnalysisRow,
+  type MessageAnalysisRow,
+  type MessageResult,
+} from '../jobs/analysis-rows.js';
+import { saveConversationAnalyses, saveMessageAnalyses } from '../jobs/analysis-sql.js';
 import type { DemoCustomer, PlannedConversation } from './plan.js';
 import type { SeededOrganisation } from './seed.js';
 
@@ -32,8 +39,8 @@ export interface HistoryRows {
   identities: Insertable<CustomerIdentitiesTable>[];
   conversations: Insertable<ConversationsTable>[];
   messages: Insertable<MessagesTable>[];
-  messageAnalyses: Insertable<MessageAnalysesTable>[];
-  conversationAnalyses: Insertable<ConversationAnalysesTable>[];
+  messageAnalyses: MessageAnalysisRow[];
+  conversationAnalyses: ConversationAnalysisRow[];
   evaluations: Insertable<EvaluationsTable>[];
 }
 
@@ -228,8 +235,8 @@ export async function insertHistory(trx: Executor, rows: HistoryRows): Promise<v
   for (const chunk of chunks(rows.conversations)) await trx.insertInto('conversations').values(chunk).execute();
   // Messages keep the plan's order, so their `seq` follows time within each conversation.
   for (const chunk of chunks(rows.messages)) await trx.insertInto('messages').values(chunk).execute();
-  for (const chunk of chunks(rows.messageAnalyses)) await trx.insertInto('message_analyses').values(chunk).execute();
-  for (const chunk of chunks(rows.conversationAnalyses)) await trx.insertInto('conversation_analyses').values(chunk).execute();
+  for (const chunk of chunks(rows.messageAnalyses)) await saveMessageAnalyses(trx, chunk);
+  for (const chunk of chunks(rows.conversationAnalyses)) await saveConversationAnalyses(trx, chunk);
   for (const chunk of chunks(rows.evaluations)) await trx.insertInto('evaluations').values(chunk).execute();
 }
 

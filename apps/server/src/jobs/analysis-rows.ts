@@ -7,8 +7,7 @@ import {
   type NormalizedText,
   type Turn,
 } from '@tongli/engine';
-import type { Insertable } from 'kysely';
-import { json, type ConversationAnalysesTable, type MessageAnalysesTable } from '../db/schema.js';
+import type { ConversationAnalysesTable, MessageAnalysesTable } from '../db/schema.js';
 
 /** A customer message or a reply, as analysis sees it. */
 export interface SaidMessage {
@@ -67,11 +66,24 @@ export function turnsOf<M extends SaidMessage>(messages: readonly M[], known: (m
   });
 }
 
+/** A row of `message_analyses` as written (`saveMessageAnalyses`): JSON columns as values, serialised with the batch. */
+export type MessageAnalysisRow = Omit<MessageAnalysesTable, 'analyzed_at' | 'signals' | 'result'> & {
+  signals: string[];
+  result: MessageResult;
+};
+
+/** A row of `conversation_analyses` as written (`saveConversationAnalyses`), JSON columns as values. */
+export type ConversationAnalysisRow = Omit<ConversationAnalysesTable, 'analyzed_at' | 'risk' | 'result'> & {
+  risk: string[];
+  /** Each message's analysis is in `message_analyses`; `messages` is left out (undefined is not serialised). */
+  result: Omit<ConversationAnalysis, 'messages'> & { messages?: undefined };
+};
+
 export function messageAnalysisRow(
   message: { id: string; conversation_id: string },
   result: MessageResult,
   stamp: AnalysisStamp,
-): Insertable<MessageAnalysesTable> {
+): MessageAnalysisRow {
   const customer = result.role === 'customer' ? result.customer : undefined;
   return {
     message_id: message.id,
@@ -82,8 +94,8 @@ export function messageAnalysisRow(
     intensity: customer?.intensity ?? null,
     sentiment: customer?.sentiment ?? null,
     empathy: result.role === 'agent' ? result.agent.empathyScore : null,
-    signals: json((customer?.signals ?? []).map((signal) => signal.id)),
-    result: json(result),
+    signals: (customer?.signals ?? []).map((signal) => signal.id),
+    result,
   };
 }
 
@@ -99,7 +111,7 @@ export function conversationAnalysisRow(
   whole: ConversationAnalysis,
   stamp: AnalysisStamp,
   throughSeq: number | null = null,
-): Insertable<ConversationAnalysesTable> {
+): ConversationAnalysisRow {
   const last = whole.trajectory.at(-1);
   return {
     conversation_id: conversationId,
@@ -111,12 +123,12 @@ export function conversationAnalysisRow(
     empathy_score: whole.empathyScore,
     satisfaction: whole.satisfaction.score,
     satisfaction_label: whole.satisfaction.label,
-    risk: json(riskOf(whole)),
+    risk: riskOf(whole),
     lang: whole.lang,
     turnaround: whole.turnaround,
     peak_emotion: whole.peak?.emotion ?? null,
     peak_sentiment: whole.peak?.sentiment ?? null,
     // Each message's analysis is stored with the message; repeating them here doubled what every refresh writes.
-    result: json({ ...whole, messages: undefined }),
+    result: { ...whole, messages: undefined },
   };
 }

@@ -1,8 +1,23 @@
-import { sql, type Insertable, type Transaction } from 'kysely';
-import type { ConversationAnalysesTable, Database, MessageAnalysesTable } from '../db/schema.js';
 import type { Alert, AnalyzedMessage, Deps } from '../deps.js';
 import { enqueueWebhookEvents, relaxDurability } from '../repositories/jobs.js';
-import { analyzeSaid, conversationAnalysisRow, messageAnalysisRow, riskOf, turnsOf, type KnownTurn } from './analysis-rows.js';
+import {
+  analyzeSaid,
+  conversationAnalysisRow,
+  messageAnalysisRow,
+  riskOf,
+  turnsOf,
+  type ConversationAnalysisRow,
+  type KnownTurn,
+  type MessageAnalysisRow,
+} from './analysis-rows.js';
+import {
+  readConversations,
+  readCustomerNames,
+  readSaidMessages,
+  readTurnsAfter,
+  saveConversationAnalyses,
+  saveMessageAnalyses,
+} from './analysis-sql.js';
 import { createRecentTurns, type RecentTurns, type TurnRow } from './recent-turns.js';
 
 /** Conversations longer than this are analysed on their most recent turns (keeps a job bounded). */
@@ -64,42 +79,26 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
   const db = deps.db.kysely;
   if (messageIds.length === 0) return;
   // In conversation order, so a conversation's refresh finds its earlier messages of this batch already analysed.
-  const messages = (await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).orderBy('seq').execute()).filter(
-    (m) => m.type === 'incoming' || m.type === 'outgoing',
-  );
+  const messages = await readSaidMessages(db, messageIds);
   if (messages.length === 0) return;
   const conversationIds = [...new Set(messages.map((m) => m.conversation_id))];
-  const conversations = new Map(
-    (await db.selectFrom('conversations').selectAll().where('id', 'in', conversationIds).execute()).map((c) => [c.id, c]),
-  );
-  const customerIds = [...new Set([...conversations.values()].map((c) => c.customer_id))];
-  const names = new Map(
-    (await db.selectFrom('customers').select(['id', 'name']).where('id', 'in', customerIds).execute()).map((c) => [c.id, c.name]),
-  );
+  const conversations = new Map((await readConversations(db, conversationIds)).map((c) => [c.id, c]));
+  const names = await readCustomerNames(db, [...new Set([...conversations.values()].map((c) => c.customer_id))]);
   // The most recent turns of each conversation, oldest first; older context is fetched per message when needed.
-  // Only the turns added since this thread's last read of a conversation (`recentTurns`); one index range per
-  // conversation (LATERAL … LIMIT), so a long conversation costs at most its window, not its history.
+  // Only the turns added since this thread's last read of a conversation (`recentTurns`).
   const { analyzer, version, lexiconHash } = deps.engine;
   const turns = recentTurns(deps.db);
   const after = conversationIds.map((id) => turns.after(id));
-  const recent = await sql<TurnRow>`
-    select m.id, m.conversation_id, m.type, m.body, m.seq
-    from unnest(${conversationIds}::text[], ${after.map(String)}::text[]) as k(id, after)
-    cross join lateral (
-      select id, conversation_id, type, body, seq from messages
-      where conversation_id = k.id::uuid and type in ('incoming', 'outgoing') and seq > k.after::bigint
-      order by seq desc limit ${MAX_TURNS}
-    ) m
-    order by m.conversation_id, m.seq`.execute(db);
+  const recent = await readTurnsAfter(db, conversationIds, after, MAX_TURNS);
   const read = new Map<string, TurnRow[]>(conversationIds.map((id) => [id, []]));
-  for (const row of recent.rows) read.get(row.conversation_id)?.push(row);
+  for (const row of recent) read.get(row.conversation_id)?.push(row);
   conversationIds.forEach((id, i) => turns.read(id, after[i] ?? 0, read.get(id) ?? []));
   for (const message of messages) turns.add(message);
 
   const stamp = { version, lexiconHash };
   const known = (m: TurnRow): KnownTurn | undefined => turns.analysis(stamp, m);
-  const messageRows: Insertable<MessageAnalysesTable>[] = [];
-  const conversationRows: Insertable<ConversationAnalysesTable>[] = [];
+  const messageRows: MessageAnalysisRow[] = [];
+  const conversationRows: ConversationAnalysisRow[] = [];
   const analyzed: { message: (typeof messages)[number]; result: unknown; alerts: Alert[]; summary: unknown }[] = [];
   const forHooks: AnalyzedMessage[] = [];
   let slice = performance.now();
@@ -180,23 +179,7 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
   await db.transaction().execute(async (trx) => {
     // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
     await relaxDurability(trx);
-    await trx
-      .insertInto('message_analyses')
-      .values(messageRows)
-      .onConflict((oc) =>
-        oc.column('message_id').doUpdateSet((eb) => ({
-          engine_version: eb.ref('excluded.engine_version'),
-          lexicon_hash: eb.ref('excluded.lexicon_hash'),
-          emotion: eb.ref('excluded.emotion'),
-          intensity: eb.ref('excluded.intensity'),
-          sentiment: eb.ref('excluded.sentiment'),
-          empathy: eb.ref('excluded.empathy'),
-          signals: eb.ref('excluded.signals'),
-          result: eb.ref('excluded.result'),
-          analyzed_at: sql<Date>`now()`,
-        })),
-      )
-      .execute();
+    await saveMessageAnalyses(trx, messageRows);
     // A refresh that read fewer messages than the stored one (another thread's, committed first) is dropped.
     applied = await saveConversationAnalyses(trx, conversationRows);
     await enqueueWebhookEvents(
@@ -229,51 +212,6 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     for (const alert of a.alerts) deps.bus.publish({ type: 'alert.raised', ...scope, data: alert });
   }
   if (alerts.length > 0) deps.wakeJobs();
-}
-
-/**
- * Upserts conversation analyses, except over a stored one that read further (`through_seq`): two job threads or
- * processes may refresh one conversation at once and commit in either order. Returns the conversations written.
- */
-export async function saveConversationAnalyses(
-  trx: Transaction<Database>,
-  rows: readonly Insertable<ConversationAnalysesTable>[],
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const written = await trx
-    .insertInto('conversation_analyses')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .column('conversation_id')
-        .doUpdateSet((eb) => ({
-          engine_version: eb.ref('excluded.engine_version'),
-          lexicon_hash: eb.ref('excluded.lexicon_hash'),
-          last_emotion: eb.ref('excluded.last_emotion'),
-          last_intensity: eb.ref('excluded.last_intensity'),
-          empathy_score: eb.ref('excluded.empathy_score'),
-          satisfaction: eb.ref('excluded.satisfaction'),
-          satisfaction_label: eb.ref('excluded.satisfaction_label'),
-          risk: eb.ref('excluded.risk'),
-          lang: eb.ref('excluded.lang'),
-          turnaround: eb.ref('excluded.turnaround'),
-          peak_emotion: eb.ref('excluded.peak_emotion'),
-          peak_sentiment: eb.ref('excluded.peak_sentiment'),
-          result: eb.ref('excluded.result'),
-          through_seq: eb.ref('excluded.through_seq'),
-          analyzed_at: sql<Date>`now()`,
-        }))
-        .where((eb) =>
-          eb.or([
-            eb('conversation_analyses.through_seq', 'is', null),
-            eb('excluded.through_seq', 'is', null),
-            eb('conversation_analyses.through_seq', '<=', eb.ref('excluded.through_seq')),
-          ]),
-        ),
-    )
-    .returning('conversation_id')
-    .execute();
-  return new Set(written.map((row) => row.conversation_id));
 }
 
 /** Anger (or negative sentiment) strictly rising over the last customer turns. */

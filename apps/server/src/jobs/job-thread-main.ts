@@ -7,13 +7,27 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/database.js';
 import { PLATFORM_MODULES } from '../modules.js';
-import type { EventBus } from '../realtime/bus.js';
+import type { EventBus, PlatformEvent } from '../realtime/bus.js';
 import { attachJobRunner, createDeps } from '../services.js';
 import { jobThreadWorker, type FromJobThread, type JobThreadData, type ToJobThread } from './job-threads.js';
 
 const port = parentPort;
 if (!port) throw new Error('tongli: job-thread-main runs as a worker thread');
-const send = (message: FromJobThread): void => port.postMessage(message);
+let events: PlatformEvent[] = [];
+/** Sends the events published since the last send in one message (a batch publishes one per analysed message). */
+const sendEvents = (): void => {
+  if (events.length === 0) return;
+  port.postMessage({ kind: 'events', events } satisfies FromJobThread);
+  events = [];
+};
+const publish = (event: PlatformEvent): void => {
+  if (events.push(event) === 1) setImmediate(sendEvents);
+};
+/** Anything else goes after the events published before it (a `drained` must follow the drain's events). */
+const send = (message: FromJobThread): void => {
+  sendEvents();
+  port.postMessage(message);
+};
 const { config, pollMs, models, slot } = workerData as JobThreadData;
 
 /** Nice value of a job thread: when the cores are busy, requests waiting for an acknowledgement go first. */
@@ -28,7 +42,7 @@ try {
 try {
   const db = await openDatabase({ url: config.databaseUrl, poolSize: 4, applicationName: 'tongli-jobs' });
   const bus: EventBus = {
-    publish: (event) => send({ kind: 'event', event }),
+    publish,
     // Jobs only publish; listeners live in the server's thread.
     subscribe: () => () => undefined,
     close: async () => undefined,
@@ -43,7 +57,10 @@ try {
       void runner
         .stop()
         .then(() => db.close())
-        .finally(() => port.close());
+        .finally(() => {
+          sendEvents();
+          port.close();
+        });
     }
   });
   send({ kind: 'ready' });

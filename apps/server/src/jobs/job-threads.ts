@@ -28,7 +28,7 @@ export interface JobThreads extends JobRunner {
 /** Messages between the server and a job thread. */
 export type ToJobThread = { kind: 'wake' } | { kind: 'drain'; id: number } | { kind: 'stop' };
 export type FromJobThread =
-  { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'event'; event: PlatformEvent } | { kind: 'drained'; id: number };
+  { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'events'; events: PlatformEvent[] } | { kind: 'drained'; id: number };
 
 /** A thread that died unexpectedly is started again in its slot after this long (and frees what it had claimed). */
 const RESTART_MS = 1_000;
@@ -68,7 +68,7 @@ export async function startJobThreads(options: {
       threads[slot] = worker;
       let ready = false;
       worker.on('message', (message: FromJobThread) => {
-        if (message.kind === 'event') options.bus.publish(message.event);
+        if (message.kind === 'events') for (const event of message.events) options.bus.publish(event);
         else if (message.kind === 'drained') waiting.get(message.id)?.();
         else if (message.kind === 'ready') {
           ready = true;
