@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { PREPARED } from '../db/database.js';
-import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, type Conversation, type Database, type Message } from '../db/schema.js';
+import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, type Conversation, type Message } from '../db/schema.js';
+import type { Executor } from '../repositories/jobs.js';
 import type { ConversationAnalysisRow, MessageAnalysisRow } from './analysis-rows.js';
 import type { TurnRow } from './recent-turns.js';
 
@@ -8,8 +9,6 @@ import type { TurnRow } from './recent-turns.js';
 // PostgreSQL parses and plans it once per connection (`PREPARED`); a multi-row VALUES list or an IN list of 256 ids was
 // a new statement every batch, and its parse, plan and bind of thousands of parameters cost more than the writes. Values
 // travel as text arrays (both drivers serialise them alike), analysis documents as one text (see `documents`).
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The batch's messages that are said (customer messages and replies), in conversation order. */
 export async function readSaidMessages(db: Executor, ids: readonly string[]): Promise<Message[]> {
