@@ -133,15 +133,28 @@ export function createJobRunner(
     return jobs.length;
   };
 
+  // A full claim means more is waiting: claim again at once. A partial one emptied the queue, so what arrives next
+  // waits WAKE_DELAY_MS to gather into one batch instead of being claimed a few messages at a time.
   const loop = async (): Promise<void> => {
-    do {
-      again = false;
-      try {
-        while (!stopped && (await runBatch()) > 0);
-      } catch {
-        // The database may be briefly unavailable; the next tick retries.
-      }
-    } while (again && !stopped);
+    try {
+      while (!stopped && (await runBatch()) >= batch);
+    } catch {
+      // The database may be briefly unavailable; the next tick retries.
+    }
+  };
+
+  let timerDue = Infinity;
+  /** Runs a tick in `ms` unless one is already due sooner: wakes throttle, they never push a due tick back. */
+  const schedule = (ms: number): void => {
+    const due = performance.now() + ms;
+    if (timer && timerDue <= due) return;
+    if (timer) clearTimeout(timer);
+    timerDue = due;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerDue = Infinity;
+      tick();
+    }, ms);
   };
 
   const tick = (): void => {
@@ -152,20 +165,17 @@ export function createJobRunner(
     }
     running = loop().finally(() => {
       running = undefined;
-      if (!stopped) timer = setTimeout(tick, pollMs);
+      if (stopped) return;
+      schedule(again ? WAKE_DELAY_MS : pollMs);
+      again = false;
     });
   };
 
-  timer = setTimeout(tick, 0);
+  schedule(0);
   return {
     wake: () => {
-      // New work waits a moment so a burst is claimed and analysed as one batch (a claim costs a few queries).
-      if (running) {
-        again = true;
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(tick, WAKE_DELAY_MS);
+      if (running) again = true;
+      else schedule(WAKE_DELAY_MS);
     },
     drain: async () => {
       while (!stopped) {

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConversation } from '../commands/conversations.js';
+import { postMessage } from '../commands/messages.js';
+import { createTestPlatform, type TestPlatform } from '../testing/platform.js';
+
+describe('job runner', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    // A poll too slow to matter: only wakes can start the work.
+    t = await createTestPlatform('pglite', { pollMs: 60_000 });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('still works while new work keeps waking it more often than it waits to gather a batch', async () => {
+    const conversation = await createConversation(t.deps, {
+      inboxId: await t.inbox('api'),
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const { message } = await postMessage(t.deps, {
+      conversationId: conversation.id,
+      type: 'incoming',
+      senderType: 'customer',
+      body: '快递三天了还没到，到底怎么回事？',
+    });
+    // A steady stream of messages wakes the runner every few milliseconds; a wake must not postpone the one before.
+    const waking = setInterval(() => t.deps.wakeJobs(), 5);
+    try {
+      const started = performance.now();
+      let analysed = false;
+      while (!analysed && performance.now() - started < 3000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const row = await t.deps.db.kysely
+          .selectFrom('message_analyses')
+          .select('message_id')
+          .where('message_id', '=', message.id)
+          .executeTakeFirst();
+        analysed = row !== undefined;
+      }
+      expect(analysed).toBe(true);
+    } finally {
+      clearInterval(waking);
+    }
+  });
+});
