@@ -13,6 +13,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { openLoop } from './open-loop.js';
 import {
   freePort,
   prepareDatabase,
@@ -24,6 +26,7 @@ import {
   threadCpuSeconds,
   commandCpuSeconds,
   cpuSecondsBetween,
+  type ProcessDatabase,
 } from '../src/testing/process.js';
 
 const { values } = parseArgs({
@@ -54,33 +57,47 @@ const TEXTS = [
 ];
 
 let sent = 0;
-/** Posts messages as fast as 32 connections allow (or at `overallRate`), each with its own idempotency key. */
-function loadMessages(origin: string, headers: Record<string, string>, path: (n: number) => string, options: Partial<autocannon.Options>) {
+/** The next message's body: conversation n % CONVERSATIONS gets its messages in rounds; with --replies, odd rounds are replies. */
+function nextMessage(): { n: number; body: string } {
+  const n = ++sent;
+  const reply = values.replies && Math.floor(n / CONVERSATIONS) % 2 === 1;
+  const body = JSON.stringify({
+    type: reply ? 'outgoing' : 'incoming',
+    body: reply ? REPLIES[n % REPLIES.length] : TEXTS[n % TEXTS.length],
+    idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
+  });
+  return { n, body };
+}
+
+/** Posts messages as fast as 32 connections allow, each with its own idempotency key. */
+function loadMessages(origin: string, headers: Record<string, string>, path: (n: number) => string) {
   return autocannon({
     url: origin,
     connections: 32,
     duration: SECONDS,
-    ...options,
     requests: [
       {
         method: 'POST',
         setupRequest: (request) => {
-          const n = ++sent;
-          // Conversation n % CONVERSATIONS gets its messages in rounds; with --replies, odd rounds are replies.
-          const reply = values.replies && Math.floor(n / CONVERSATIONS) % 2 === 1;
-          return {
-            ...request,
-            path: path(n),
-            headers,
-            body: JSON.stringify({
-              type: reply ? 'outgoing' : 'incoming',
-              body: reply ? REPLIES[n % REPLIES.length] : TEXTS[n % TEXTS.length],
-              idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
-            }),
-          };
+          const { n, body } = nextMessage();
+          // A copy: autocannon sets the body's content-length on the headers it is given.
+          return { ...request, path: path(n), headers: { ...headers }, body };
         },
       },
     ],
+  });
+}
+
+/** The same messages at a steady 1,000/s, arriving as from independent clients (open-loop.ts). */
+function steadyMessages(origin: string, headers: Record<string, string>, path: (n: number) => string) {
+  return openLoop({
+    origin,
+    rate: 1000,
+    seconds: SECONDS,
+    next: () => {
+      const { n, body } = nextMessage();
+      return { path: path(n), headers, body };
+    },
   });
 }
 
@@ -101,16 +118,16 @@ async function runPeer(database: 'pglite' | 'postgres') {
   const origin = `http://127.0.0.1:${port}`;
   const headers = { 'content-type': 'application/json' };
   const cpu0 = processCpuSeconds(pid);
-  const max = await loadMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`, {});
+  const max = await loadMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`);
   const cpu1 = processCpuSeconds(pid);
-  const fixed = await loadMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`, { overallRate: 1000, connections: 64 });
+  const fixed = await steadyMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`);
   const result = {
     acknowledgedPerSec: Math.round(max.requests.average),
     non2xx: max.non2xx + max.errors,
     latencyP50Ms: max.latency.p50,
     latencyP99Ms: max.latency.p99,
     cpuCores: Number(((cpu1 - cpu0) / SECONDS).toFixed(2)),
-    at1000: { achievedPerSec: Math.round(fixed.requests.average), p50Ms: fixed.latency.p50, p99Ms: fixed.latency.p99 },
+    at1000: { achievedPerSec: fixed.achievedPerSec, p50Ms: fixed.p50Ms, p99Ms: fixed.p99Ms, maxMs: fixed.maxMs },
     peakRssMb: processPeakRssMb(pid),
   };
   await stopProcess(child);
@@ -162,6 +179,24 @@ async function eventLoopLag(origin: string): Promise<{ p99: number; max: number 
   return { p99: read('p99'), max: read('max') };
 }
 
+/**
+ * How long messages received since `since` waited for their analysis: from the ingest statement to the analysis
+ * write (both `now()` of their transactions), p50 / p99 / max in ms. Read after the server stopped (PGlite has one owner).
+ */
+async function analysisDelay(target: ProcessDatabase, since: Date): Promise<{ p50: number; p99: number; max: number }> {
+  const db = await target.open();
+  try {
+    const { rows } = await sql<{ p50: number; p99: number; max: number }>`
+      select percentile_cont(0.5) within group (order by d) as p50, percentile_cont(0.99) within group (order by d) as p99, max(d) as max
+      from (select extract(epoch from a.analyzed_at - m.created_at) * 1000 as d
+            from messages m join message_analyses a on a.message_id = m.id where m.created_at >= ${since}) t`.execute(db.kysely);
+    const row = rows[0];
+    return { p50: Math.round(Number(row?.p50)), p99: Math.round(Number(row?.p99)), max: Math.round(Number(row?.max)) };
+  } finally {
+    await db.close();
+  }
+}
+
 async function run(database: 'pglite' | 'postgres') {
   const target = scratchDatabase(database, 'tongli-bench');
   const { token, inboxId } = await prepareDatabase(target);
@@ -181,15 +216,14 @@ async function run(database: 'pglite' | 'postgres') {
     conversations.push(((await res.json()) as { conversation: { id: string } }).conversation.id);
   };
   for (let i = 0; i < CONVERSATIONS; i += 16) await Promise.all(Array.from({ length: 16 }, (_, k) => open(i + k)));
-  const load = (options: Partial<autocannon.Options>) =>
-    loadMessages(origin, headers, (n) => `/api/conversations/${conversations[n % CONVERSATIONS]}/messages`, options);
+  const path = (n: number) => `/api/conversations/${conversations[n % CONVERSATIONS]}/messages`;
   const pendingAnalyses = async (): Promise<number> =>
     ((await (await fetch(`${origin}/readyz`)).json()) as { jobs: Record<string, number> }).jobs.analyze_message ?? 0;
 
   const cpu0 = processCpuSeconds(pid);
   let window = cpuWindow(pid, database);
   const t0 = performance.now();
-  const max = await load({});
+  const max = await loadMessages(origin, headers, path);
   const ackSeconds = (performance.now() - t0) / 1000;
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
@@ -197,13 +231,18 @@ async function run(database: 'pglite' | 'postgres') {
   const costs = window(max['2xx']);
   await eventLoopLag(origin); // prom-client restarts its event-loop histogram at each scrape
   window = cpuWindow(pid, database);
-  const fixed = await load({ overallRate: 1000, connections: 64 });
+  const steadyFrom = new Date();
+  const fixed = await steadyMessages(origin, headers, path);
   const lag = await eventLoopLag(origin);
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   // At a rate analysis keeps up with, the cost per message is steadier than at full load, where a growing backlog
   // changes the batch sizes from run to run.
-  const steady = window(fixed['2xx']);
-  const result = {
+  const steady = window(fixed.acknowledged);
+  const serverPeakRssMb = processPeakRssMb(pid);
+  await stopProcess(child);
+  const delay = await analysisDelay(target, steadyFrom);
+  await target.dispose();
+  return {
     database,
     acknowledgedPerSec: Math.round(max.requests.average),
     non2xx: max.non2xx + max.errors,
@@ -215,19 +254,20 @@ async function run(database: 'pglite' | 'postgres') {
     serverCpuCores: Number(((cpu1 - cpu0) / analysedSeconds).toFixed(2)),
     ...costs,
     at1000: {
-      achievedPerSec: Math.round(fixed.requests.average),
-      p50Ms: fixed.latency.p50,
-      p99Ms: fixed.latency.p99,
-      non2xx: fixed.non2xx + fixed.errors,
+      achievedPerSec: fixed.achievedPerSec,
+      p50Ms: fixed.p50Ms,
+      p99Ms: fixed.p99Ms,
+      maxMs: fixed.maxMs,
+      non2xx: fixed.non2xx,
       eventLoopLagP99Ms: lag.p99,
       eventLoopLagMaxMs: lag.max,
+      analysisDelayP50Ms: delay.p50,
+      analysisDelayP99Ms: delay.p99,
+      analysisDelayMaxMs: delay.max,
       ...steady,
     },
-    serverPeakRssMb: processPeakRssMb(pid),
+    serverPeakRssMb,
   };
-  await stopProcess(child);
-  await target.dispose();
-  return result;
 }
 
 if (values.db === 'postgres' && !process.env.DATABASE_URL) {
