@@ -44,12 +44,15 @@ export async function createDeps(
 }
 
 /** A job runner for the modules' job kinds on `deps`' database, woken by `deps.wakeJobs`. */
-export function attachJobRunner(deps: Deps, modules: readonly PlatformModule[], pollMs: number, worker?: string): JobRunner {
+export function attachJobRunner(
+  deps: Deps,
+  modules: readonly PlatformModule[],
+  options: { pollMs: number; worker?: string; gatherMs?: number },
+): JobRunner {
   const runner = createJobRunner(
     { db: deps.db, getDeps: () => deps },
     {
-      pollMs,
-      ...(worker ? { worker } : {}),
+      ...options,
       handlers: Object.assign({}, ...modules.map((m) => m.jobs ?? {})) as Record<string, JobHandler>,
       beforeJobs: modules.flatMap((m) => (m.beforeJobs ? [m.beforeJobs] : [])),
     },

@@ -49,7 +49,7 @@ try {
   };
   const deps = await createDeps(config, db, bus, PLATFORM_MODULES, { models });
   // Named by slot: a thread restarted in the slot of one that died frees the jobs that one had claimed.
-  const runner = attachJobRunner(deps, PLATFORM_MODULES, pollMs, jobThreadWorker(slot));
+  const runner = attachJobRunner(deps, PLATFORM_MODULES, { pollMs, worker: jobThreadWorker(slot) });
   port.on('message', (message: ToJobThread) => {
     if (message.kind === 'wake') runner.wake();
     else if (message.kind === 'drain') void runner.drain().then(() => send({ kind: 'drained', id: message.id }));

@@ -17,8 +17,11 @@ function isPidAlive(pid: number): boolean {
   }
 }
 
-/** How long new work waits to gather a batch. */
-const WAKE_DELAY_MS = 20;
+/**
+ * How long new work waits to gather a batch, by default: a job thread's batches cost little each, so analysis follows
+ * the messages closely (at a steady 1,000 / s on PostgreSQL, 100 ms saved no CPU and tripled the delay).
+ */
+const GATHER_MS = 20;
 
 export type JobHandler = (deps: Deps, payload: Record<string, unknown>, job: Job) => Promise<void>;
 
@@ -70,6 +73,8 @@ export function createJobRunner(
      * restarted under the same name frees its predecessor's claims at once (a job thread that died and was restarted).
      */
     worker?: string;
+    /** How long new work waits to gather a batch (`GATHER_MS`). */
+    gatherMs?: number;
     /** Run once before each batch with the kinds it holds (e.g. to pick up guidelines saved by another process). */
     beforeJobs?: ((deps: Deps, kinds: ReadonlySet<string>) => Promise<void>)[];
   } = {},
@@ -78,6 +83,7 @@ export function createJobRunner(
   const worker = options.worker ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const pollMs = options.pollMs ?? 500;
   const batch = options.batch ?? 128;
+  const gatherMs = options.gatherMs ?? GATHER_MS;
   let stopped = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -134,7 +140,7 @@ export function createJobRunner(
   };
 
   // A full claim means more is waiting: claim again at once. A partial one emptied the queue, so what arrives next
-  // waits WAKE_DELAY_MS to gather into one batch instead of being claimed a few messages at a time.
+  // waits `gatherMs` to gather into one batch instead of being claimed a few messages at a time.
   const loop = async (): Promise<void> => {
     try {
       while (!stopped && (await runBatch()) >= batch);
@@ -166,7 +172,7 @@ export function createJobRunner(
     running = loop().finally(() => {
       running = undefined;
       if (stopped) return;
-      schedule(again ? WAKE_DELAY_MS : pollMs);
+      schedule(again ? gatherMs : pollMs);
       again = false;
     });
   };
@@ -175,7 +181,7 @@ export function createJobRunner(
   return {
     wake: () => {
       if (running) again = true;
-      else schedule(WAKE_DELAY_MS);
+      else schedule(gatherMs);
     },
     drain: async () => {
       while (!stopped) {
