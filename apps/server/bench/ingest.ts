@@ -1,6 +1,7 @@
 /**
  * Ingest benchmark: a separate `tongli serve` process on PGlite and (with DATABASE_URL) PostgreSQL, loaded from this
- * process over loopback with autocannon. Reports acknowledged messages/s, latency, how fast analysis keeps up, and the
+ * process over loopback: at full load with autocannon, then at 1,000/s open-loop (open-loop.ts). Reports acknowledged
+ * messages/s, latency, how fast analysis keeps up (and, at 1,000/s, how long a message waits for its analysis), and the
  * server's CPU and memory, and the CPU per message by where it ran (the server's threads, PostgreSQL, this load
  * generator) with the rate the machine's cores allow at that cost. TONGLI_NODE_FLAGS passes flags to the server's
  * Node (e.g. `--trace-gc`); TONGLI_PROFILE=DIR writes its CPU profiles there, TONGLI_SERVER_LOG=FILE what it prints. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]

@@ -38,7 +38,7 @@ export async function openLoop(options: {
   /** Connections kept open; a request due while all are busy waits for one, and that wait counts. */
   connections?: number;
 }): Promise<OpenLoopResult> {
-  // undici rather than node:http: half the load generator's CPU per request, which on a small machine the server shares.
+  // undici's pool holds the connections (node:http's Agent cost about the same CPU per request here, ~0.3 ms at 1,000/s).
   const pool = new Pool(options.origin, { connections: options.connections ?? 256 });
   const latencies: number[] = [];
   let non2xx = 0;

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
+import { enqueueJob } from '../repositories/jobs.js';
 import { createTestPlatform, type TestPlatform } from '../testing/platform.js';
+import { createJobRunner } from './runner.js';
 
 describe('job runner', () => {
   let t: TestPlatform;
@@ -42,6 +44,36 @@ describe('job runner', () => {
       expect(analysed).toBe(true);
     } finally {
       clearInterval(waking);
+    }
+  });
+
+  it('runs the jobs a batch queued (e.g. webhook deliveries) without waiting for the next poll', async () => {
+    // Only this runner may claim the test's job kinds.
+    await t.runner.stop();
+    const ran: string[] = [];
+    const runner = createJobRunner(
+      { db: t.deps.db, getDeps: () => t.deps },
+      {
+        pollMs: 60_000,
+        handlers: {
+          test_first: async (deps) => {
+            ran.push('first');
+            await enqueueJob(deps.db.kysely, 'test_second', {});
+          },
+          test_second: async () => {
+            ran.push('second');
+          },
+        },
+      },
+    );
+    try {
+      await enqueueJob(t.deps.db.kysely, 'test_first', {});
+      runner.wake();
+      const started = performance.now();
+      while (ran.length < 2 && performance.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(ran).toEqual(['first', 'second']);
+    } finally {
+      await runner.stop();
     }
   });
 });

@@ -140,13 +140,17 @@ export function createJobRunner(
   };
 
   // A full claim means more is waiting: claim again at once. A partial one emptied the queue, so what arrives next
-  // waits `gatherMs` to gather into one batch instead of being claimed a few messages at a time.
-  const loop = async (): Promise<void> => {
+  // (new work, or jobs the batch itself queued, such as webhook deliveries) waits `gatherMs` to gather into one batch
+  // instead of being claimed a few messages at a time. Returns the last claim's size.
+  const loop = async (): Promise<number> => {
+    let claimed = 0;
     try {
-      while (!stopped && (await runBatch()) >= batch);
+      while (!stopped && (claimed = await runBatch()) >= batch);
     } catch {
       // The database may be briefly unavailable; the next tick retries.
+      claimed = 0;
     }
+    return claimed;
   };
 
   let timerDue = Infinity;
@@ -169,10 +173,10 @@ export function createJobRunner(
       again = true;
       return;
     }
-    running = loop().finally(() => {
+    running = loop().then((claimed) => {
       running = undefined;
       if (stopped) return;
-      schedule(again ? gatherMs : pollMs);
+      schedule(again || claimed > 0 ? gatherMs : pollMs);
       again = false;
     });
   };
