@@ -15,7 +15,6 @@ export interface OpenLoopRequest {
 }
 
 export interface OpenLoopResult {
-  sent: number;
   acknowledged: number;
   achievedPerSec: number;
   non2xx: number;
@@ -81,7 +80,6 @@ export async function openLoop(options: {
   await pool.close();
   const sorted = Float64Array.from(latencies).sort();
   return {
-    sent: latencies.length,
     acknowledged: latencies.length - non2xx,
     achievedPerSec: Math.round((latencies.length - non2xx) / options.seconds),
     non2xx,

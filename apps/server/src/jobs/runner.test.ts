@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
 import { enqueueJob } from '../repositories/jobs.js';
@@ -30,18 +30,17 @@ describe('job runner', () => {
     // A steady stream of messages wakes the runner every few milliseconds; a wake must not postpone the one before.
     const waking = setInterval(() => t.deps.wakeJobs(), 5);
     try {
-      const started = performance.now();
-      let analysed = false;
-      while (!analysed && performance.now() - started < 3000) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const row = await t.deps.db.kysely
-          .selectFrom('message_analyses')
-          .select('message_id')
-          .where('message_id', '=', message.id)
-          .executeTakeFirst();
-        analysed = row !== undefined;
-      }
-      expect(analysed).toBe(true);
+      await vi.waitFor(
+        async () => {
+          const row = await t.deps.db.kysely
+            .selectFrom('message_analyses')
+            .select('message_id')
+            .where('message_id', '=', message.id)
+            .executeTakeFirst();
+          expect(row).toBeDefined();
+        },
+        { timeout: 3000, interval: 20 },
+      );
     } finally {
       clearInterval(waking);
     }
@@ -69,9 +68,7 @@ describe('job runner', () => {
     try {
       await enqueueJob(t.deps.db.kysely, 'test_first', {});
       runner.wake();
-      const started = performance.now();
-      while (ran.length < 2 && performance.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(ran).toEqual(['first', 'second']);
+      await vi.waitFor(() => expect(ran).toEqual(['first', 'second']), { timeout: 3000, interval: 20 });
     } finally {
       await runner.stop();
     }
