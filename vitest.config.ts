@@ -28,6 +28,7 @@ export default defineConfig({
             'apps/server/src/**/*.test.ts',
             'apps/cli/src/**/*.test.ts',
             'packages/*/bench/**/*.test.ts',
+            'apps/server/bench/**/*.test.ts',
           ],
           // Server, engine and CLI suites keep no module state between files (each opens its own database, server or
           // analyser), so a worker imports the server's module graph once instead of once per file: half the suite's time.

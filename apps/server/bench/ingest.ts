@@ -6,7 +6,8 @@
  * generator) with the rate the machine's cores allow at that cost. TONGLI_NODE_FLAGS passes flags to the server's
  * Node (e.g. `--trace-gc`); TONGLI_PROFILE=DIR writes its CPU profiles there, TONGLI_SERVER_LOG=FILE what it prints. Usage: npm run bench:server [-- --seconds 15 --db pglite|postgres|both]
  * [--conversations 2000] [--replies] (every second message an agent's reply, as in a live chat: longer conversations
- * with replies are where each message's conversation refresh costs most).
+ * with replies are where each message's conversation refresh costs most) [--load autocannon|wrk] (the full load's
+ * generator; wrk.ts says why wrk).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openLoop } from './open-loop.js';
+import { hasWrk, wrkLoad, type FullLoadResult } from './wrk.js';
 import {
   freePort,
   prepareDatabase,
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'both' },
     conversations: { type: 'string', default: '2000' },
     replies: { type: 'boolean', default: false },
+    load: { type: 'string', default: 'autocannon' },
     json: { type: 'boolean' },
   },
 });
@@ -57,22 +60,40 @@ const TEXTS = [
   '你们的客服态度太差了，我要投诉！',
 ];
 
-let sent = 0;
-/** The next message's body: conversation n % CONVERSATIONS gets its messages in rounds; with --replies, odd rounds are replies. */
-function nextMessage(): { n: number; body: string } {
-  const n = ++sent;
+/** Message n's body: conversation n % CONVERSATIONS gets its messages in rounds; with --replies, odd rounds are replies. */
+function messageBody(n: number, idempotencyKey: string): string {
   const reply = values.replies && Math.floor(n / CONVERSATIONS) % 2 === 1;
-  const body = JSON.stringify({
+  return JSON.stringify({
     type: reply ? 'outgoing' : 'incoming',
     body: reply ? REPLIES[n % REPLIES.length] : TEXTS[n % TEXTS.length],
-    idempotencyKey: `bench-${n}-${randomBytes(4).toString('hex')}`,
+    idempotencyKey,
   });
-  return { n, body };
 }
 
-/** Posts messages as fast as 32 connections allow, each with its own idempotency key. */
-function loadMessages(origin: string, headers: Record<string, string>, path: (n: number) => string) {
-  return autocannon({
+let sent = 0;
+function nextMessage(): { n: number; body: string } {
+  const n = ++sent;
+  return { n, body: messageBody(n, `bench-${n}-${randomBytes(4).toString('hex')}`) };
+}
+
+/** Posts messages as fast as 32 connections allow, each with its own idempotency key (`--load`: autocannon or wrk). */
+async function loadMessages(origin: string, headers: Record<string, string>, path: (n: number) => string): Promise<FullLoadResult> {
+  if (values.load === 'wrk') {
+    // Bodies repeat every `period` messages (rounds of CONVERSATIONS, the texts' cycles), paths every CONVERSATIONS.
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    const period = [2 * CONVERSATIONS, TEXTS.length, REPLIES.length].reduce((a, b) => (a * b) / gcd(a, b));
+    const result = await wrkLoad({
+      origin,
+      seconds: SECONDS,
+      headers,
+      paths: Array.from({ length: CONVERSATIONS }, (_, i) => path(i + 1)),
+      bodies: Array.from({ length: period }, (_, i) => messageBody(i + 1, '@KEY@')),
+      run: `bench-wrk-${randomBytes(4).toString('hex')}`,
+    });
+    sent += result.acknowledged + result.failed;
+    return result;
+  }
+  const result = await autocannon({
     url: origin,
     connections: 32,
     duration: SECONDS,
@@ -87,6 +108,14 @@ function loadMessages(origin: string, headers: Record<string, string>, path: (n:
       },
     ],
   });
+  return {
+    perSec: Math.round(result.requests.average),
+    acknowledged: result['2xx'],
+    failed: result.non2xx + result.errors,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuSeconds: 0,
+  };
 }
 
 /** The same messages at a steady 1,000/s, arriving as from independent clients (open-loop.ts). */
@@ -123,10 +152,10 @@ async function runPeer(database: 'pglite' | 'postgres') {
   const cpu1 = processCpuSeconds(pid);
   const fixed = await steadyMessages(origin, headers, (n) => `/c${n % CONVERSATIONS}`);
   const result = {
-    acknowledgedPerSec: Math.round(max.requests.average),
-    non2xx: max.non2xx + max.errors,
-    latencyP50Ms: max.latency.p50,
-    latencyP99Ms: max.latency.p99,
+    acknowledgedPerSec: max.perSec,
+    non2xx: max.failed,
+    latencyP50Ms: max.p50Ms,
+    latencyP99Ms: max.p99Ms,
     cpuCores: Number(((cpu1 - cpu0) / SECONDS).toFixed(2)),
     at1000: { achievedPerSec: fixed.achievedPerSec, p50Ms: fixed.p50Ms, p99Ms: fixed.p99Ms, maxMs: fixed.maxMs },
     peakRssMb: processPeakRssMb(pid),
@@ -159,7 +188,8 @@ function cpuWindow(pid: number, database: 'pglite' | 'postgres') {
   const threads0 = threadCpuSeconds(pid);
   const postgres0 = commandCpuSeconds('postgres');
   const self0 = process.cpuUsage();
-  return (messages: number) => {
+  /** `generatorSeconds`: CPU of a load generator in its own process (wrk). */
+  return (messages: number, generatorSeconds = 0) => {
     const threads1 = threadCpuSeconds(pid);
     const self1 = process.cpuUsage(self0);
     return cpuPerMessage(messages, {
@@ -167,7 +197,7 @@ function cpuWindow(pid: number, database: 'pglite' | 'postgres') {
       serverOtherThreads: cpuSecondsBetween(threads0, threads1, (tid) => tid !== pid),
       // PGlite runs inside the server's main thread.
       postgres: database === 'postgres' ? cpuSecondsBetween(postgres0, commandCpuSeconds('postgres')) : 0,
-      loadGenerator: (self1.user + self1.system) / 1e6,
+      loadGenerator: (self1.user + self1.system) / 1e6 + generatorSeconds,
     });
   };
 }
@@ -229,7 +259,7 @@ async function run(database: 'pglite' | 'postgres') {
   while ((await pendingAnalyses()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const analysedSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(pid);
-  const costs = window(max['2xx']);
+  const costs = window(max.acknowledged, max.cpuSeconds);
   await eventLoopLag(origin); // prom-client restarts its event-loop histogram at each scrape
   window = cpuWindow(pid, database);
   const steadyFrom = new Date();
@@ -245,11 +275,11 @@ async function run(database: 'pglite' | 'postgres') {
   await target.dispose();
   return {
     database,
-    acknowledgedPerSec: Math.round(max.requests.average),
-    non2xx: max.non2xx + max.errors,
-    latencyP50Ms: max.latency.p50,
-    latencyP99Ms: max.latency.p99,
-    analysedPerSec: Math.round(max['2xx'] / analysedSeconds),
+    acknowledgedPerSec: max.perSec,
+    non2xx: max.failed,
+    latencyP50Ms: max.p50Ms,
+    latencyP99Ms: max.p99Ms,
+    analysedPerSec: Math.round(max.acknowledged / analysedSeconds),
     ackSeconds: Number(ackSeconds.toFixed(1)),
     analysedSeconds: Number(analysedSeconds.toFixed(1)),
     serverCpuCores: Number(((cpu1 - cpu0) / analysedSeconds).toFixed(2)),
@@ -271,6 +301,14 @@ async function run(database: 'pglite' | 'postgres') {
   };
 }
 
+if (values.load !== 'autocannon' && values.load !== 'wrk') {
+  console.error('bench:server: --load is autocannon or wrk');
+  process.exit(2);
+}
+if (values.load === 'wrk' && !(await hasWrk())) {
+  console.error('bench:server: --load wrk needs wrk on the PATH (e.g. apt-get install wrk)');
+  process.exit(2);
+}
 if (values.db === 'postgres' && !process.env.DATABASE_URL) {
   console.error('bench:server: --db postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
   process.exit(2);
@@ -291,6 +329,7 @@ const report = {
   seconds: SECONDS,
   conversations: CONVERSATIONS,
   replies: values.replies,
+  load: values.load,
   results,
 };
 console.log(JSON.stringify(report, null, values.json ? 0 : 2));
