@@ -92,6 +92,8 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
     expect(Number(claimed.numUpdatedRows)).toBe(1);
     await vi.waitFor(() => expect(threads.workers()[0]?.threadId ?? -1).not.toBe(-1), { timeout: 10_000, interval: 100 });
     expect(threads.workers()[0]).not.toBe(dead);
+    // The restarted thread keeps the young generation analysis batches are sized for (job-threads.ts).
+    expect(threads.workers()[0]?.resourceLimits?.maxYoungGenerationSizeMb).toBe(192);
     await t.runner.drain();
     const stored = await db.selectFrom('message_analyses').select('emotion').where('message_id', '=', messageId).executeTakeFirst();
     expect(stored?.emotion).toBeTruthy();
