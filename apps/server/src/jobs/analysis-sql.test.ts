@@ -17,13 +17,13 @@ describe.each(DATABASES)('analysis statements on %s', (database) => {
   });
   const stamp = { version: 'test', lexiconHash: 'h' };
 
-  it('stores documents whatever their text holds: quotes, backslashes, control characters, markup, nulls', async () => {
+  it('stores documents whatever their text holds: quotes, backslashes, control characters, markup, nulls, emoji', async () => {
     const inboxId = await t.inbox('api');
     const conversation = await createConversation(t.deps, {
       inboxId,
       customer: { identities: [{ kind: 'external', value: randomUUID() }] },
     });
-    const hostile = ['say "hi" \\ back\\slash', 'ctrl \u0001\u0002\u001f end', '<script>alert(1)</script>', '换行\n制表\t', '', '{"a":[1,'];
+    const hostile = ['say "hi" \\ back\\slash', 'ctrl \u0001\u0002\u001f end', '<script>alert(1)</script>', '换行\n制表\t', '', '{"a":[1,', '太过分了 😡 \u00e9'];
     const said: Message[] = [];
     for (const body of hostile) {
       said.push((await postMessage(t.deps, { conversationId: conversation.id, type: 'incoming', senderType: 'customer', body })).message);
