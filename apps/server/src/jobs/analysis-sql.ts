@@ -8,7 +8,7 @@ import type { TurnRow } from './recent-turns.js';
 // The analysis job's statements. Each has one text whatever the batch size (ids and rows travel as arrays), so
 // PostgreSQL parses and plans it once per connection (`PREPARED`); a multi-row VALUES list or an IN list of 256 ids was
 // a new statement every batch, and its parse, plan and bind of thousands of parameters cost more than the writes. Values
-// travel as text arrays (both drivers serialise them alike), analysis documents as one buffer (see `documents`).
+// travel as text arrays (both drivers serialise them alike), analysis documents as one value (see `DocumentsAs`).
 
 /** The batch's messages that are said (customer messages and replies), in conversation order. */
 export async function readSaidMessages(db: Executor, ids: readonly string[]): Promise<Message[]> {
@@ -59,25 +59,27 @@ const numeric = (value: number | null): string | null => (value === null ? null 
 const SEPARATOR = Buffer.from([1]);
 
 /**
- * JSON documents as one UTF-8 buffer, separated by byte 1, for `string_to_array(convert_from(…, 'UTF8'), chr(1))`:
- * JSON.stringify escapes every control character, so byte 1 never occurs inside a document. A text array would have the
- * driver escape every quote of every document; one joined text cost 100 µs per conversation document (mostly the join
- * and the driver encoding megabytes of two-byte text), a buffer per document joined as bytes 42 µs.
+ * How a batch's JSON documents travel: `bytes` (PostgreSQL), one UTF-8 buffer of the documents separated by byte 1;
+ * `text` (PGlite, whose driver turns a buffer into hex text in JavaScript, halving its ingest), one text joined by U+0001.
+ * JSON.stringify escapes every control character, so the separator never occurs inside a document. A text array would
+ * have the driver escape every quote of every document; on PostgreSQL one joined text cost 100 µs per conversation
+ * document (mostly the join and the driver encoding megabytes of two-byte text), a buffer per document 42 µs.
  */
-const documents = (values: readonly unknown[]): Buffer => {
+export type DocumentsAs = 'bytes' | 'text';
+
+/** The documents as the statement's text array (see `DocumentsAs`). */
+function documentArray(values: readonly unknown[], as: DocumentsAs) {
+  if (as === 'text') return sql`string_to_array(${values.map((value) => JSON.stringify(value)).join('\u0001')}::text, chr(1))`;
   const parts: Buffer[] = [];
   for (const value of values) {
     if (parts.length > 0) parts.push(SEPARATOR);
     parts.push(Buffer.from(JSON.stringify(value)));
   }
-  return Buffer.concat(parts);
-};
-
-/** `documents` back as the statement's text array. */
-const documentArray = (values: readonly unknown[]) => sql`string_to_array(convert_from(${documents(values)}::bytea, 'UTF8'), chr(1))`;
+  return sql`string_to_array(convert_from(${Buffer.concat(parts)}::bytea, 'UTF8'), chr(1))`;
+}
 
 /** Writes message analyses, replacing a message's earlier one (a re-analysis by a newer engine or lexicon). */
-export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAnalysisRow[]): Promise<void> {
+export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAnalysisRow[], as: DocumentsAs = 'text'): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(pick: (row: MessageAnalysisRow) => T): T[] => rows.map(pick);
   await sql`${sql.raw(PREPARED)}
@@ -88,7 +90,10 @@ export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAn
       ${column((r) => r.message_id)}::text[], ${column((r) => r.conversation_id)}::text[], ${column((r) => r.engine_version)}::text[],
       ${column((r) => r.lexicon_hash)}::text[], ${column((r) => r.emotion)}::text[], ${column((r) => numeric(r.intensity))}::text[],
       ${column((r) => numeric(r.sentiment))}::text[], ${column((r) => numeric(r.empathy))}::text[],
-      ${column((r) => JSON.stringify(r.signals))}::text[], ${documentArray(column((r) => r.result))}
+      ${column((r) => JSON.stringify(r.signals))}::text[], ${documentArray(
+        column((r) => r.result),
+        as,
+      )}
     ) as t(message_id, conversation_id, engine_version, lexicon_hash, emotion, intensity, sentiment, empathy, signals, result)
     on conflict (message_id) do update set
       engine_version = excluded.engine_version, lexicon_hash = excluded.lexicon_hash, emotion = excluded.emotion,
@@ -100,7 +105,11 @@ export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAn
  * Upserts conversation analyses, except over a stored one that read further (`through_seq`): two job threads or
  * processes may refresh one conversation at once and commit in either order. Returns the conversations written.
  */
-export async function saveConversationAnalyses(db: Executor, rows: readonly ConversationAnalysisRow[]): Promise<Set<string>> {
+export async function saveConversationAnalyses(
+  db: Executor,
+  rows: readonly ConversationAnalysisRow[],
+  as: DocumentsAs = 'text',
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const column = <T>(pick: (row: ConversationAnalysisRow) => T): T[] => rows.map(pick);
   const { rows: written } = await sql<{ conversation_id: string }>`${sql.raw(PREPARED)}
@@ -115,7 +124,10 @@ export async function saveConversationAnalyses(db: Executor, rows: readonly Conv
       ${column((r) => numeric(r.empathy_score))}::text[], ${column((r) => numeric(r.satisfaction))}::text[],
       ${column((r) => r.satisfaction_label)}::text[], ${column((r) => JSON.stringify(r.risk))}::text[], ${column((r) => r.lang)}::text[],
       ${column((r) => numeric(r.turnaround))}::text[], ${column((r) => r.peak_emotion)}::text[],
-      ${column((r) => numeric(r.peak_sentiment))}::text[], ${documentArray(column((r) => r.result))}
+      ${column((r) => numeric(r.peak_sentiment))}::text[], ${documentArray(
+        column((r) => r.result),
+        as,
+      )}
     ) as t(conversation_id, through_seq, engine_version, lexicon_hash, last_emotion, last_intensity, empathy_score, satisfaction,
       satisfaction_label, risk, lang, turnaround, peak_emotion, peak_sentiment, result)
     on conflict (conversation_id) do update set

@@ -179,9 +179,10 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
   await db.transaction().execute(async (trx) => {
     // Analyses can be recomputed from the messages, so their commit need not wait for the disk.
     await relaxDurability(trx);
-    await saveMessageAnalyses(trx, messageRows);
+    const as = deps.db.kind === 'postgres' ? 'bytes' : 'text';
+    await saveMessageAnalyses(trx, messageRows, as);
     // A refresh that read fewer messages than the stored one (another thread's, committed first) is dropped.
-    applied = await saveConversationAnalyses(trx, conversationRows);
+    applied = await saveConversationAnalyses(trx, conversationRows, as);
     await enqueueWebhookEvents(
       trx,
       'message.analyzed',
