@@ -82,6 +82,10 @@ function documentArray(values: readonly unknown[], as: DocumentsAs) {
 export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAnalysisRow[], as: DocumentsAs = 'text'): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(pick: (row: MessageAnalysisRow) => T): T[] => rows.map(pick);
+  const results = documentArray(
+    column((r) => r.result),
+    as,
+  );
   await sql`${sql.raw(PREPARED)}
     insert into message_analyses (message_id, conversation_id, engine_version, lexicon_hash, emotion, intensity, sentiment, empathy, signals, result)
     select message_id::uuid, conversation_id::uuid, engine_version, lexicon_hash, emotion, intensity::real, sentiment::real, empathy::real,
@@ -90,10 +94,7 @@ export async function saveMessageAnalyses(db: Executor, rows: readonly MessageAn
       ${column((r) => r.message_id)}::text[], ${column((r) => r.conversation_id)}::text[], ${column((r) => r.engine_version)}::text[],
       ${column((r) => r.lexicon_hash)}::text[], ${column((r) => r.emotion)}::text[], ${column((r) => numeric(r.intensity))}::text[],
       ${column((r) => numeric(r.sentiment))}::text[], ${column((r) => numeric(r.empathy))}::text[],
-      ${column((r) => JSON.stringify(r.signals))}::text[], ${documentArray(
-        column((r) => r.result),
-        as,
-      )}
+      ${column((r) => JSON.stringify(r.signals))}::text[], ${results}
     ) as t(message_id, conversation_id, engine_version, lexicon_hash, emotion, intensity, sentiment, empathy, signals, result)
     on conflict (message_id) do update set
       engine_version = excluded.engine_version, lexicon_hash = excluded.lexicon_hash, emotion = excluded.emotion,
@@ -112,6 +113,10 @@ export async function saveConversationAnalyses(
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const column = <T>(pick: (row: ConversationAnalysisRow) => T): T[] => rows.map(pick);
+  const results = documentArray(
+    column((r) => r.result),
+    as,
+  );
   const { rows: written } = await sql<{ conversation_id: string }>`${sql.raw(PREPARED)}
     insert into conversation_analyses (conversation_id, through_seq, engine_version, lexicon_hash, last_emotion, last_intensity,
       empathy_score, satisfaction, satisfaction_label, risk, lang, turnaround, peak_emotion, peak_sentiment, result)
@@ -124,10 +129,7 @@ export async function saveConversationAnalyses(
       ${column((r) => numeric(r.empathy_score))}::text[], ${column((r) => numeric(r.satisfaction))}::text[],
       ${column((r) => r.satisfaction_label)}::text[], ${column((r) => JSON.stringify(r.risk))}::text[], ${column((r) => r.lang)}::text[],
       ${column((r) => numeric(r.turnaround))}::text[], ${column((r) => r.peak_emotion)}::text[],
-      ${column((r) => numeric(r.peak_sentiment))}::text[], ${documentArray(
-        column((r) => r.result),
-        as,
-      )}
+      ${column((r) => numeric(r.peak_sentiment))}::text[], ${results}
     ) as t(conversation_id, through_seq, engine_version, lexicon_hash, last_emotion, last_intensity, empathy_score, satisfaction,
       satisfaction_label, risk, lang, turnaround, peak_emotion, peak_sentiment, result)
     on conflict (conversation_id) do update set
