@@ -19,6 +19,11 @@ describe('parseAnswer', () => {
     expect(answer(text.slice(0, -2))).toBeUndefined();
   });
 
+  it('fails an answer whose chunk size is not a number, and closes its connection', () => {
+    const text = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n';
+    expect(answer(text)).toEqual({ status: 0, end: text.length, close: true });
+  });
+
   it('reads a body-less answer and a server closing the connection', () => {
     const text = 'HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n';
     expect(answer(text)).toEqual({ status: 204, end: text.length, close: true });
