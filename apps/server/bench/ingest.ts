@@ -90,7 +90,7 @@ async function loadMessages(origin: string, headers: Record<string, string>, pat
       headers,
       paths: Array.from({ length: CONVERSATIONS }, (_, i) => path(i + 1)),
       bodies: Array.from({ length: period }, (_, i) => messageBody(i + 1, '@KEY@')),
-      run: `bench-wrk-${randomBytes(4).toString('hex')}`,
+      run: `bench-wrk-${RUN}`,
     });
     sent += result.acknowledged + result.failed;
     return result;

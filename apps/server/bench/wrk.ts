@@ -23,6 +23,7 @@ export interface FullLoadResult {
   cpuSeconds: number;
 }
 
+const execFileAsync = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./wrk-post.lua', import.meta.url));
 const THREADS = 2;
 /** Linux reports process times in clock ticks of 1/100 s (USER_HZ). */
@@ -30,7 +31,7 @@ const TICKS_PER_SECOND = 100;
 
 /** Whether wrk is installed. */
 export async function hasWrk(): Promise<boolean> {
-  return promisify(execFile)('wrk', ['--version']).then(
+  return execFileAsync('wrk', ['--version']).then(
     () => true,
     // wrk --version prints its version and exits 1.
     (error: { code?: unknown; stdout?: string }) => error.code !== 'ENOENT' && /wrk/.test(error.stdout ?? ''),
@@ -52,7 +53,7 @@ export async function wrkLoad(options: {
     const requests = join(dir, 'requests.txt');
     writeFileSync(requests, [options.paths.length, ...options.paths, options.bodies.length, ...options.bodies].join('\n') + '\n');
     // The shell reports the CPU of the wrk it waited for (its children's times in /proc/self/stat).
-    const { stdout } = await promisify(execFile)(
+    const { stdout } = await execFileAsync(
       'sh',
       [
         '-c',
