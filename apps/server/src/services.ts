@@ -47,7 +47,7 @@ export async function createDeps(
 export function attachJobRunner(
   deps: Deps,
   modules: readonly PlatformModule[],
-  options: { pollMs: number; worker?: string; gatherMs?: number },
+  options: { pollMs: number; worker?: string; gatherMs?: number; onWakeWanted?: () => void },
 ): JobRunner {
   const runner = createJobRunner(
     { db: deps.db, getDeps: () => deps },

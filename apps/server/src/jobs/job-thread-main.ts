@@ -9,7 +9,7 @@ import { openDatabase } from '../db/database.js';
 import { PLATFORM_MODULES } from '../modules.js';
 import type { EventBus, PlatformEvent } from '../realtime/bus.js';
 import { attachJobRunner, createDeps } from '../services.js';
-import { jobThreadWorker, type FromJobThread, type JobThreadData, type ToJobThread } from './job-threads.js';
+import { jobThreadWorker, wakeFlag, type FromJobThread, type JobThreadData, type ToJobThread } from './job-threads.js';
 
 const port = parentPort;
 if (!port) throw new Error('tongli: job-thread-main runs as a worker thread');
@@ -28,7 +28,7 @@ const send = (message: FromJobThread): void => {
   sendEvents();
   port.postMessage(message);
 };
-const { config, pollMs, models, slot } = workerData as JobThreadData;
+const { config, pollMs, models, slot, wakeWanted } = workerData as JobThreadData;
 
 /** Nice value of a job thread: when the cores are busy, requests waiting for an acknowledgement go first. */
 const JOB_THREAD_NICE = 10;
@@ -49,7 +49,8 @@ try {
   };
   const deps = await createDeps(config, db, bus, PLATFORM_MODULES, { models });
   // Named by slot: a thread restarted in the slot of one that died frees the jobs that one had claimed.
-  const runner = attachJobRunner(deps, PLATFORM_MODULES, { pollMs, worker: jobThreadWorker(slot) });
+  const wake = wakeFlag(wakeWanted);
+  const runner = attachJobRunner(deps, PLATFORM_MODULES, { pollMs, worker: jobThreadWorker(slot), onWakeWanted: wake.want });
   port.on('message', (message: ToJobThread) => {
     if (message.kind === 'wake') runner.wake();
     else if (message.kind === 'drain') void runner.drain().then(() => send({ kind: 'drained', id: message.id }));

@@ -100,6 +100,52 @@ describe.runIf(process.env.DATABASE_URL)('job threads on PostgreSQL', () => {
   });
 });
 
+describe.runIf(process.env.DATABASE_URL)('job threads woken only by new messages', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    // No poll in the test's time: a wake the server wrongly skipped would leave messages unanalysed.
+    t = await createTestPlatform('postgres', { jobThreads: 1, pollMs: 60_000 });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('analyses every message of bursts that arrive while a claim runs, without a drain', async () => {
+    const conversation = await createConversation(t.deps, {
+      inboxId: await t.inbox('api'),
+      customer: { identities: [{ kind: 'external', value: randomUUID() }] },
+    });
+    const ids: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const burst = await Promise.all(
+        Array.from({ length: 1 + (round % 5) * 4 }, (_, i) =>
+          postMessage(t.deps, {
+            conversationId: conversation.id,
+            type: 'incoming',
+            senderType: 'customer',
+            // Calm text: an alert would wake the thread from inside, hiding a wake the server skipped.
+            body: i % 2 ? '请问你们周末营业吗？' : 'What are your opening hours on Sunday?',
+          }),
+        ),
+      );
+      ids.push(...burst.map((posted) => posted.message.id));
+      // Every third pause is long enough for the thread to find the queue empty and go idle.
+      await new Promise((resolve) => setTimeout(resolve, round % 3 === 2 ? 100 : round % 7));
+    }
+    await vi.waitFor(
+      async () => {
+        const row = await t.deps.db.kysely
+          .selectFrom('message_analyses')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('message_id', 'in', ids)
+          .executeTakeFirstOrThrow();
+        expect(Number(row.n)).toBe(ids.length);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+  });
+});
+
 describe('job threads on the embedded database', () => {
   it('are refused with a readable error: one thread owns the embedded database', async () => {
     await expect(createTestPlatform('pglite', { jobThreads: 1 })).rejects.toThrow(/job threads need PostgreSQL/);

@@ -4,6 +4,7 @@ import { createConversation } from '../commands/conversations.js';
 import { postMessage } from '../commands/messages.js';
 import { enqueueJob } from '../repositories/jobs.js';
 import { createTestPlatform, type TestPlatform } from '../testing/platform.js';
+import { wakeFlag } from './job-threads.js';
 import { createJobRunner } from './runner.js';
 
 describe('job runner', () => {
@@ -69,6 +70,49 @@ describe('job runner', () => {
       await enqueueJob(t.deps.db.kysely, 'test_first', {});
       runner.wake();
       await vi.waitFor(() => expect(ran).toEqual(['first', 'second']), { timeout: 3000, interval: 20 });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("misses no work when wakes are skipped while one is on its way (the job threads' wake flag)", async () => {
+    await t.runner.stop();
+    const flag = wakeFlag(new SharedArrayBuffer(4));
+    flag.want();
+    const ran = new Set<number>();
+    const runner = createJobRunner(
+      { db: t.deps.db, getDeps: () => t.deps },
+      {
+        pollMs: 60_000,
+        gatherMs: 2,
+        onWakeWanted: flag.want,
+        handlers: {
+          // Slow enough that new jobs arrive while a claim runs, which is when a wake must not be skipped.
+          test_burst: async (_deps, payload) => {
+            await new Promise((resolve) => setTimeout(resolve, 3));
+            ran.add(Number(payload.n));
+          },
+        },
+      },
+    );
+    let posted = 0;
+    let woken = 0;
+    try {
+      for (let round = 0; round < 24; round++) {
+        for (let i = 0; i < 1 + (round % 4); i++) {
+          await enqueueJob(t.deps.db.kysely, 'test_burst', { n: posted++ });
+          // As the server does after each commit: post a wake only when the runner asked for one.
+          if (flag.take()) {
+            woken++;
+            runner.wake();
+          }
+        }
+        // Every third pause is long enough for the runner to find the queue empty and go idle.
+        await new Promise((resolve) => setTimeout(resolve, round % 3 === 2 ? 40 : round % 5));
+      }
+      await vi.waitFor(() => expect(ran.size).toBe(posted), { timeout: 5000, interval: 20 });
+      // Skipping is the point: far fewer wakes than commits.
+      expect(woken).toBeLessThan(posted / 2);
     } finally {
       await runner.stop();
     }

@@ -77,6 +77,11 @@ export function createJobRunner(
     gatherMs?: number;
     /** Run once before each batch with the kinds it holds (e.g. to pick up guidelines saved by another process). */
     beforeJobs?: ((deps: Deps, kinds: ReadonlySet<string>) => Promise<void>)[];
+    /**
+     * Called when the next wake would matter: as a claim starts (work committed after it needs another pass) and when
+     * the runner goes idle. A job thread uses it to let the server skip wakes that would change nothing.
+     */
+    onWakeWanted?: () => void;
   } = {},
 ): JobRunner {
   const handlers = { ...CORE_HANDLERS, ...options.handlers };
@@ -145,7 +150,10 @@ export function createJobRunner(
   const loop = async (): Promise<number> => {
     let claimed = 0;
     try {
-      while (!stopped && (claimed = await runBatch()) >= batch);
+      while (!stopped) {
+        options.onWakeWanted?.();
+        if ((claimed = await runBatch()) < batch) break;
+      }
     } catch {
       // The database may be briefly unavailable; the next tick retries.
       claimed = 0;
@@ -176,8 +184,10 @@ export function createJobRunner(
     running = loop().then((claimed) => {
       running = undefined;
       if (stopped) return;
-      schedule(again || claimed > 0 ? gatherMs : pollMs);
+      const idle = !again && claimed === 0;
+      schedule(idle ? pollMs : gatherMs);
       again = false;
+      if (idle) options.onWakeWanted?.();
     });
   };
 
