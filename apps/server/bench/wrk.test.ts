@@ -36,4 +36,9 @@ describe('parseWrk', () => {
     const clean = REPORT.replace(/ {2}Socket errors.*\n {2}Non-2xx.*\n/, '');
     expect(parseWrk(clean)).toMatchObject({ acknowledged: 36741, failed: 0 });
   });
+
+  it('reads a run of a minute or more, which wrk times in minutes', () => {
+    const minute = REPORT.replace('36741 requests in 15.09s', '200220 requests in 1.00m').replace('99%    1.20s', '99%    1.50m');
+    expect(parseWrk(minute)).toMatchObject({ perSec: 3337, acknowledged: 200220 - 41, p99Ms: 90_000 });
+  });
 });

@@ -26,6 +26,8 @@ export interface FullLoadResult {
 const execFileAsync = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./wrk-post.lua', import.meta.url));
 const THREADS = 2;
+/** wrk's units of time. */
+const SECONDS_PER_UNIT = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 /** Linux reports process times in clock ticks of 1/100 s (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
@@ -83,15 +85,16 @@ export async function wrkLoad(options: {
 export function parseWrk(out: string): FullLoadResult {
   const count = (pattern: RegExp): number => Number(pattern.exec(out)?.[1] ?? 0);
   const total = count(/(\d+) requests in/);
-  const seconds = Number(/requests in ([\d.]+)s/.exec(out)?.[1] ?? NaN);
+  // wrk prints durations of a minute and more in minutes ("1.00m") or hours.
+  const duration = /requests in ([\d.]+)(ms|s|m|h),/.exec(out);
+  const seconds = duration ? Number(duration[1]) * SECONDS_PER_UNIT[duration[2] as keyof typeof SECONDS_PER_UNIT] : NaN;
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   const non2xx = count(/Non-2xx or 3xx responses: (\d+)/);
   const quantileMs = (q: number): number => {
-    const match = new RegExp(`^\\s*${q}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+    const match = new RegExp(`^\\s*${q}%\\s+([\\d.]+)(us|ms|s|m|h)\\s*$`, 'm').exec(out);
     if (!match) return NaN;
-    const unit = match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1;
-    return Number((Number(match[1]) * unit).toFixed(1));
+    return Number((Number(match[1]) * 1000 * SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT]).toFixed(1));
   };
   const stat = out.trim().split('\n').at(-1) ?? '';
   // After the command's name in parentheses: fields 3… ; cutime and cstime are fields 16 and 17.
