@@ -9,7 +9,7 @@ import { validateScorecard, type ScorecardDefinition } from './qa/scorecard.js';
 import { createPredictor } from './tasks/predict.js';
 import { createLearnedLayer, type LearnedLayer } from './model/learned.js';
 import { createAgentAnalyzer } from './techniques/agent.js';
-import { createNormalizer } from './text/normalize.js';
+import { createNormalizer, type NormalizedText } from './text/normalize.js';
 import { createFallbackSegmenter, type Segmenter } from './text/segmenter.js';
 
 export interface AnalyzerOptions {
@@ -74,8 +74,8 @@ export function createAnalyzer(options: AnalyzerOptions = {}) {
   // What users see: customer messages refined by the customer-message models when any are loaded.
   const refined = learned.models.all.some((m) => m.task === 'emotion' || m.task === 'sentiment' || m.task === 'abuse');
   const analyzeCustomer = refined
-    ? (text: string) => {
-        const norm = normalize(text);
+    ? (text: string, prepared?: NormalizedText) => {
+        const norm = prepared ?? normalize(text);
         return learned.refineCustomer(rulesCustomer(text, norm), text, norm);
       }
     : rulesCustomer;

@@ -82,6 +82,11 @@ export interface AgentContext {
   previousAgentTurns?: readonly string[];
   /** The customer's name, when known (for personalisation). */
   customerName?: string;
+  /**
+   * `customer` and `previousAgentTurns` as this analyser's `normalize` made them, when the caller kept them (saves
+   * work: a conversation's replies each read up to `AGENT_CONTEXT_TURNS` earlier ones). A missing entry is normalised.
+   */
+  normalized?: { customer?: NormalizedText; previousAgentTurns?: readonly (NormalizedText | undefined)[] };
 }
 
 export interface AgentAnalysis {

@@ -19,7 +19,7 @@ import {
   turnsOf,
   type ConversationAnalysisRow,
   type MessageAnalysisRow,
-  type MessageResult,
+  type KnownTurn,
 } from '../jobs/analysis-rows.js';
 import { saveConversationAnalyses, saveMessageAnalyses } from '../jobs/analysis-sql.js';
 import type { DemoCustomer, PlannedConversation } from './plan.js';
@@ -194,20 +194,16 @@ function analyse(
   const { analyzer, version, lexiconHash } = deps.engine;
   const said = conversation.messages;
   if (said.length === 0) return;
-  const made = new Map<string, MessageResult>();
+  const made = new Map<string, KnownTurn>();
+  const known = (m: StoredMessage) => made.get(m.id);
   said.forEach((message, i) => {
-    const result = analyzeSaid(analyzer, message, said.slice(0, i), conversation.customerName);
-    made.set(message.id, result);
-    rows.messageAnalyses.push(messageAnalysisRow({ id: message.id, conversation_id: conversation.id }, result, { version, lexiconHash }));
+    const analysed = analyzeSaid(analyzer, message, said.slice(0, i), { customerName: conversation.customerName, known });
+    made.set(message.id, analysed);
+    rows.messageAnalyses.push(
+      messageAnalysisRow({ id: message.id, conversation_id: conversation.id }, analysed.result, { version, lexiconHash }),
+    );
   });
-  const whole = deps.engine.analyzeConversation(
-    conversation.id,
-    turnsOf(said, (m) => {
-      const result = made.get(m.id);
-      return result && { result };
-    }),
-    conversation.customerName,
-  );
+  const whole = deps.engine.analyzeConversation(conversation.id, turnsOf(said, known), conversation.customerName);
   rows.conversationAnalyses.push(conversationAnalysisRow(conversation.id, whole, { version, lexiconHash }));
   if (conversation.resolved && said.some((m) => m.type === 'outgoing')) {
     rows.evaluations.push({

@@ -1,6 +1,7 @@
 import {
   AGENT_CONTEXT_TURNS,
   type AgentAnalysis,
+  type AgentContext,
   type Analyzer,
   type ConversationAnalysis,
   type CustomerAnalysis,
@@ -28,24 +29,34 @@ export interface AnalysisStamp {
 /**
  * Analyses one message with what came before it: a customer message on its own, a reply with the customer message it
  * answers and the earlier replies — the same context the conversation analysis gives that turn, so it can reuse this.
+ * `known` gives the earlier turns' analyses and normalised texts where kept, which a reply's context then reuses instead
+ * of analysing the customer's message and normalising up to `AGENT_CONTEXT_TURNS` replies again. Returns the message's
+ * normalised text with its analysis, for the caller to keep.
  */
-export function analyzeSaid(
-  analyzer: Pick<Analyzer, 'analyzeCustomer' | 'analyzeAgent'>,
+export function analyzeSaid<M extends SaidMessage>(
+  analyzer: Pick<Analyzer, 'analyzeCustomer' | 'analyzeAgent' | 'normalize'>,
   message: SaidMessage,
-  before: readonly SaidMessage[],
-  customerName?: string | null,
-): MessageResult {
-  if (message.type === 'incoming') return { role: 'customer', customer: analyzer.analyzeCustomer(message.body) };
+  before: readonly M[],
+  options: { customerName?: string | null | undefined; known?: (message: M) => KnownTurn | undefined } = {},
+): { result: MessageResult; normalized: NormalizedText } {
+  const normalized = analyzer.normalize(message.body);
+  if (message.type === 'incoming')
+    return { result: { role: 'customer', customer: analyzer.analyzeCustomer(message.body, normalized) }, normalized };
+  const known = options.known ?? (() => undefined);
   const lastCustomer = before.findLast((m) => m.type === 'incoming');
-  const agent = analyzer.analyzeAgent(message.body, {
-    ...(lastCustomer ? { customer: lastCustomer.body } : {}),
-    previousAgentTurns: before
-      .filter((m) => m.type === 'outgoing')
-      .slice(-AGENT_CONTEXT_TURNS)
-      .map((m) => m.body),
-    ...(customerName ? { customerName } : {}),
-  });
-  return { role: 'agent', agent };
+  const customerKnown = lastCustomer ? known(lastCustomer) : undefined;
+  const previous = before.filter((m) => m.type === 'outgoing').slice(-AGENT_CONTEXT_TURNS);
+  const context: AgentContext = {
+    previousAgentTurns: previous.map((m) => m.body),
+    normalized: {
+      ...(customerKnown?.normalized ? { customer: customerKnown.normalized } : {}),
+      previousAgentTurns: previous.map((m) => known(m)?.normalized),
+    },
+  };
+  if (lastCustomer) context.customer = lastCustomer.body;
+  if (customerKnown?.result.role === 'customer') context.customerAnalysis = customerKnown.result.customer;
+  if (options.customerName) context.customerName = options.customerName;
+  return { result: { role: 'agent', agent: analyzer.analyzeAgent(message.body, context, normalized) }, normalized };
 }
 
 /** What is known of a turn already: its analysis, and its normalised text when it was kept. */

@@ -129,8 +129,8 @@ async function analyzeBatch(deps: Deps, messageIds: readonly string[]): Promise<
     }
     const upTo = history.filter((m) => m.seq <= message.seq);
     const name = names.get(conversation.customer_id);
-    const result = analyzeSaid(analyzer, message, upTo.slice(0, -1), name);
-    turns.remember(stamp, message, result, analyzer.normalize(message.body));
+    const { result, normalized } = analyzeSaid(analyzer, message, upTo.slice(0, -1), { customerName: name, known });
+    turns.remember(stamp, message, result, normalized);
     const customerResult = result.role === 'customer' ? result.customer : undefined;
     const agentResult = result.role === 'agent' ? result.agent : undefined;
     const whole = isLatest ? deps.engine.analyzeConversation(conversation.id, turnsOf(upTo, known), name) : undefined;

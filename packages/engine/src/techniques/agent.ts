@@ -336,9 +336,10 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
   }
 
   function prepare(context: AgentContext): PreparedContext {
-    const customer = context.customer !== undefined ? normalize(context.customer) : undefined;
+    const kept = context.normalized;
+    const customer = context.customer !== undefined ? (kept?.customer ?? normalize(context.customer)) : undefined;
     const ctx: PreparedContext = {
-      previousAgent: (context.previousAgentTurns ?? []).map((t) => normalize(t)),
+      previousAgent: (context.previousAgentTurns ?? []).map((t, i) => kept?.previousAgentTurns?.[i] ?? normalize(t)),
     };
     if (customer) ctx.customer = customer;
     const ca = context.customerAnalysis ?? (context.customer !== undefined ? analyzeCustomer(context.customer) : undefined);
@@ -348,8 +349,9 @@ export function createAgentAnalyzer({ lexicon, normalize, segmenter, analyzeCust
   }
 
   return {
-    analyzeAgent(original: string, context: AgentContext = {}): AgentAnalysis {
-      return analyze(original, normalize(original), prepare(context));
+    /** `prepared`: the reply as this analyser's `normalize` made it, when the caller has it. */
+    analyzeAgent(original: string, context: AgentContext = {}, prepared?: NormalizedText): AgentAnalysis {
+      return analyze(original, prepared ?? normalize(original), prepare(context));
     },
     analyzePrepared: analyze,
   };
