@@ -28,6 +28,7 @@ const SCRIPT = fileURLToPath(new URL('./wrk-post.lua', import.meta.url));
 const THREADS = 2;
 /** wrk's units of time. */
 const SECONDS_PER_UNIT = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const seconds = (value: string, unit: string): number => Number(value) * SECONDS_PER_UNIT[unit as keyof typeof SECONDS_PER_UNIT];
 /** Linux reports process times in clock ticks of 1/100 s (USER_HZ). */
 const TICKS_PER_SECOND = 100;
 
@@ -87,14 +88,14 @@ export function parseWrk(out: string): FullLoadResult {
   const total = count(/(\d+) requests in/);
   // wrk prints durations of a minute and more in minutes ("1.00m") or hours.
   const duration = /requests in ([\d.]+)(ms|s|m|h),/.exec(out);
-  const seconds = duration ? Number(duration[1]) * SECONDS_PER_UNIT[duration[2] as keyof typeof SECONDS_PER_UNIT] : NaN;
+  const elapsed = duration ? seconds(duration[1]!, duration[2]!) : NaN;
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   const non2xx = count(/Non-2xx or 3xx responses: (\d+)/);
   const quantileMs = (q: number): number => {
     const match = new RegExp(`^\\s*${q}%\\s+([\\d.]+)(us|ms|s|m|h)\\s*$`, 'm').exec(out);
     if (!match) return NaN;
-    return Number((Number(match[1]) * 1000 * SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT]).toFixed(1));
+    return Number((1000 * seconds(match[1]!, match[2]!)).toFixed(1));
   };
   const stat = out.trim().split('\n').at(-1) ?? '';
   // After the command's name in parentheses: fields 3… ; cutime and cstime are fields 16 and 17.
@@ -102,7 +103,7 @@ export function parseWrk(out: string): FullLoadResult {
   const cpuTicks = Number(fields[13]) + Number(fields[14]);
   const acknowledged = total - non2xx;
   return {
-    perSec: Math.round(total / seconds),
+    perSec: Math.round(total / elapsed),
     acknowledged,
     failed: non2xx + errors,
     p50Ms: quantileMs(50),

@@ -78,8 +78,8 @@ export function createJobRunner(
     /** Run once before each batch with the kinds it holds (e.g. to pick up guidelines saved by another process). */
     beforeJobs?: ((deps: Deps, kinds: ReadonlySet<string>) => Promise<void>)[];
     /**
-     * Called when the next wake would matter: as a claim starts (work committed after it needs another pass) and when
-     * the runner goes idle. A job thread uses it to let the server skip wakes that would change nothing.
+     * Called as each claim starts: work committed after it needs a wake (before, the claim sees it). Until then a wake
+     * already sent will run another claim, so a job thread uses this to let the server skip wakes that change nothing.
      */
     onWakeWanted?: () => void;
   } = {},
@@ -184,10 +184,8 @@ export function createJobRunner(
     running = loop().then((claimed) => {
       running = undefined;
       if (stopped) return;
-      const idle = !again && claimed === 0;
-      schedule(idle ? pollMs : gatherMs);
+      schedule(again || claimed > 0 ? gatherMs : pollMs);
       again = false;
-      if (idle) options.onWakeWanted?.();
     });
   };
 
